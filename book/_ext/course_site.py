@@ -75,28 +75,27 @@ class CourseGlossary(SphinxDirective):
 AUTO_ID = re.compile(r"id\d+$")
 
 
-def drop_auto_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Remove docutils' numbered ids (``id1``) that would differ between the two languages.
+def keep_label_ids_on_sections(app: Sphinx, doctree: nodes.document) -> None:
+    """A labelled section keeps just its label ids, the same in both languages.
 
-    A Chinese heading has no ASCII letters to make an id from, so docutils numbers it even when the author
-    gave it a label; citations get numbered ids too.  Numbered ids differ between languages and break the
-    language switch's anchors, so they are removed from labelled sections and from any other element no
-    reference on the page points to.  A heading without a label keeps its numbered id, and the site checks
-    fail on it.
+    The id docutils derives from the heading text (``references`` in English, ``id1`` for a Chinese heading
+    with no ASCII letters) would differ between the languages and break the language switch's anchors.  Runs
+    before Sphinx's table-of-contents collector, so the page contents link to the labels.  A heading without a
+    label keeps its ids, and the checks on the built site fail on it.
     """
+    explicit = {doctree.nameids[name] for name, is_explicit in doctree.nametypes.items()
+                if is_explicit and doctree.nameids.get(name)}
+    for section in doctree.findall(nodes.section):
+        if any(i in explicit for i in section["ids"]):
+            section["ids"] = [i for i in section["ids"] if i in explicit]
+
+
+def drop_unreferenced_numbered_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Remove numbered ids (``id3``, given to citations) that no reference on the page points to."""
     referenced = {ref["refid"] for ref in doctree.findall(nodes.Element) if "refid" in ref}
     for node in doctree.findall(nodes.Element):
-        auto = [i for i in node.get("ids", []) if AUTO_ID.match(i)]
-        if not auto:
-            continue
-        if isinstance(node, nodes.section):
-            if len(auto) == len(node["ids"]):
-                continue  # an unlabelled heading: leave it for the checks to report
-            drop = auto
-        else:
-            drop = [i for i in auto if i not in referenced]
-        for i in drop:
-            node["ids"].remove(i)
+        if not isinstance(node, nodes.section) and node.get("ids"):
+            node["ids"] = [i for i in node["ids"] if not (AUTO_ID.match(i) and i not in referenced)]
 
 
 def write_search_dictionary(app: Sphinx, config) -> None:
@@ -169,7 +168,8 @@ def setup(app: Sphinx) -> dict:
     # sphinx-exercise ships no zh_TW catalogue; ours (book/locales) supplies 練習 / 解答.
     app.add_message_catalog("exercise", str(_HERE.parent / "locales"))
     app.connect("config-inited", write_search_dictionary)
-    app.connect("doctree-resolved", drop_auto_ids)
+    app.connect("doctree-read", keep_label_ids_on_sections, priority=100)
+    app.connect("doctree-resolved", drop_unreferenced_numbered_ids)
     app.connect("builder-inited", add_static_files)
     # After sphinx-book-theme has built its header buttons (priority 501).
     app.connect("html-page-context", add_language_links, priority=600)
