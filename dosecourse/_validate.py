@@ -74,3 +74,33 @@ def dose(value: int, n_doses: int, name: str = "current") -> int:
     if not 1 <= value <= n_doses:
         raise ValueError(f"{name} must be a dose number 1..{n_doses} (doses are numbered from 1); got {value}")
     return int(value)
+
+
+def positive(value: float, name: str, *, allow_zero: bool = False) -> float:
+    """Return ``value`` as a float after checking it is a finite number > 0 (>= 0 when ``allow_zero``)."""
+    if isinstance(value, (bool, str, bytes)):
+        raise TypeError(f"{name} must be a number; got {value!r}")
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number; got {value!r}") from None
+    ok = np.isfinite(x) and (x >= 0 if allow_zero else x > 0)
+    if not ok:
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}; got {value!r}")
+    return x
+
+
+def real_array(values: object, name: str, *, minimum: float | None = None) -> np.ndarray:
+    """Return ``values`` (a number or an array of any shape) as a float array of finite numbers >= ``minimum``."""
+    try:
+        if isinstance(values, (str, bytes, bool)):
+            raise TypeError
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers; got {values!r}") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers; got {values!r}")
+    if minimum is not None and np.any(arr < minimum):
+        raise ValueError(f"{name} must be >= {minimum}; got {arr[arr < minimum].tolist()}")
+    return arr

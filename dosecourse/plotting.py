@@ -13,6 +13,7 @@ colorblind people. 2008. https://jfly.uni-koeln.de/color/
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
 from importlib import resources
 
@@ -66,6 +67,9 @@ def use_course_style(lang: str = "en") -> None:
     Latin text looks identical in both languages and Chinese characters fall back to Noto Sans TC.
     """
     check_lang(lang)
+    # A missing glyph is a broken figure: make matplotlib's warning an error, so a notebook cell (and with it
+    # the book build and nbval) fails instead of printing boxes.
+    warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from font")
     mpl.rcParams.update(
         {
             "figure.figsize": (7.0, 4.0),
