@@ -121,7 +121,8 @@ class Design(ABC):
                     break
                 dose = decision.dose
             rows.append(row)
-        frame = pd.DataFrame(rows).drop_duplicates().reset_index(drop=True)
+        # object dtype keeps dose numbers as integers where a stopped pathway leaves later cells empty
+        frame = pd.DataFrame(rows, dtype=object).drop_duplicates().reset_index(drop=True)
         return frame.fillna("")
 
 
