@@ -15,6 +15,7 @@ ALLOWED_OVERRIDES = {
     ("sphinx", "config", "language"), ("sphinx", "config", "course_language"),
     ("sphinx", "config", "html_search_language"), ("sphinx", "config", "html_search_options"),
     ("sphinx", "config", "html_theme_options", "search_bar_text"), ("sphinx", "config", "numfig_format"),
+    ("sphinx", "config", "togglebutton_hint"), ("sphinx", "config", "togglebutton_hint_hide"),
 }
 
 

@@ -1,0 +1,73 @@
+"""Tests of dosecourse.landscape: the published numbers as typed in from their sources, the table and the
+figure in both languages (no missing glyphs)."""
+
+from __future__ import annotations
+
+import doctest
+import io
+import warnings
+
+import pytest
+from matplotlib import pyplot as plt
+
+from dosecourse import i18n, landscape
+
+
+def test_harvey_2023_numbers():
+    # Harvey RD, J Natl Cancer Inst 2023;115:485, doi:10.1093/jnci/djad042: "59 new oral molecular entities
+    # approved 2010-2020 ... median dose reduction, interruption, and discontinuation rates ... 28%, 55%, 10%".
+    h = landscape.HARVEY_2023
+    assert (h.n_drugs, h.years) == (59, (2010, 2020))
+    assert (h.dose_reduction_pct, h.interruption_pct, h.discontinuation_pct) == (28, 55, 10)
+    assert h.source == "harvey2023"
+
+
+def test_collins_2025_numbers():
+    # Collins KP et al., Cancer Chemother Pharmacol 2025;95:17, doi:10.1007/s00280-024-04721-0: 54 NMEs since
+    # March 2017, 15 at label dose = MTD; PMR for dose optimization for 7, of which 3 at the MTD.
+    c = landscape.COLLINS_2025
+    assert (c.n_drugs, c.n_at_mtd, c.n_not_at_mtd) == (54, 15, 39)
+    assert (c.n_pmr_dose, c.n_pmr_dose_at_mtd) == (7, 3)
+    assert c.pct_at_mtd == pytest.approx(100 * 15 / 54)
+    assert round(c.pct_at_mtd, 1) == 27.8
+    assert c.source == "collins2025"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_table_in_both_languages(lang):
+    frame = landscape.table(lang)
+    assert frame.shape == (4, 2)
+    assert list(frame.iloc[:, 0]) == ["28%", "55%", "10%", "15/54 (28%)"]
+    assert list(frame.iloc[:, 1]) == ["harvey2023"] * 3 + ["collins2025"]
+    assert not any("{" in s for s in frame.index)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_figure_renders_without_missing_glyphs(lang):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would fail here
+        fig = landscape.figure(lang)
+        fig.savefig(io.BytesIO(), format="png")
+    assert len(fig.axes) == 2
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    assert not any("{" in s for s in texts)
+    if lang == "zh-tw":
+        assert any("劑量" in s for s in texts)
+    plt.close(fig)
+
+
+def test_bad_language():
+    with pytest.raises(ValueError, match="lang"):
+        landscape.figure("de")
+
+
+def test_every_label_has_both_languages():
+    keys = [k for k in i18n.catalogue() if k.startswith("land_")]
+    assert keys
+    for k in keys:
+        assert set(i18n.catalogue()[k]) >= set(i18n.LANGS), k
+
+
+def test_docstring_examples():
+    result = doctest.testmod(landscape)
+    assert result.attempted > 0 and result.failed == 0
