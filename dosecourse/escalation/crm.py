@@ -1,0 +1,478 @@
+"""CRM: the continual reassessment method (O'Quigley, Pepe & Fisher 1990), as the R package dfcrm runs it.
+
+A one-parameter working model links each dose's "skeleton" value (a prior guess of its DLT probability) to
+the DLT probability; the parameter :math:`\\beta` has a normal prior, is updated after every cohort, and the
+next cohort receives the dose whose estimated DLT probability is closest to the target.
+
+References
+----------
+O'Quigley J, Pepe M, Fisher L. Continual reassessment method: a practical design for phase 1 clinical trials in
+cancer. Biometrics. 1990;46(1):33-48. doi:10.2307/2531628
+Lee SM, Cheung YK. Model calibration in the continual reassessment method. Clin Trials. 2009;6(3):227-238.
+doi:10.1177/1740774509105076
+Cheung YK. Dose Finding by the Continual Reassessment Method. Chapman & Hall/CRC; 2011. doi:10.1201/b10783
+Cheung YK. dfcrm: Dose-Finding by the Continual Reassessment Method. R package version 0.2-2.1 (functions
+``getprior``, ``crm`` and ``crmsim``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, logit
+
+from .. import _validate
+from ..i18n import check_lang, t
+from .decision import Decision
+from .design import Design
+from .oc import OperatingCharacteristics
+
+MODELS: tuple[str, ...] = ("empiric", "logistic")
+"""Working models, named as in dfcrm: ``"empiric"`` (power) and ``"logistic"`` (one-parameter logistic)."""
+
+_GRID_POINTS = 2001      # posterior grid over beta: trapezoidal rule, checked against adaptive quadrature
+_GRID_HALFWIDTH = 12.0   # grid covers +-12 prior standard deviations
+_MAX_PRIOR_VAR = 100.0   # keeps exp(beta) finite over the whole grid
+_CHUNK = 512             # rows of states evaluated at once on the grid (bounds memory)
+
+
+def _check_model(model: str) -> str:
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {MODELS}; got {model!r}")
+    return model
+
+
+def _check_prior_var(prior_var: float) -> float:
+    try:
+        v = float(prior_var)
+    except (TypeError, ValueError):
+        raise TypeError(f"prior_var must be a number in (0, {_MAX_PRIOR_VAR:g}]; got {prior_var!r}") from None
+    if not 0 < v <= _MAX_PRIOR_VAR:
+        raise ValueError(f"prior_var must lie in (0, {_MAX_PRIOR_VAR:g}]; got {prior_var!r}")
+    return v
+
+
+def _scaled_doses(skeleton: np.ndarray, model: str, intercept: float) -> np.ndarray:
+    """dfcrm's scaled doses: ``log(s)`` for the empiric model (so p = exp(e^beta x)), ``logit(s) - a0`` for
+    the logistic model (so p = expit(a0 + e^beta x)); both are negative."""
+    if model == "empiric":
+        return np.log(skeleton)
+    x = logit(skeleton) - intercept
+    if np.any(x >= 0):
+        raise ValueError(f"the logistic model needs every skeleton value below expit(intercept) = "
+                         f"{expit(intercept):.4f}; raise intercept (got {intercept}) or lower the skeleton")
+    return x
+
+
+def _dlt_probability(beta: np.ndarray, x: np.ndarray, model: str, intercept: float) -> np.ndarray:
+    """DLT probability at each dose for each beta: shape ``beta.shape + (K,)``."""
+    slope = np.exp(np.asarray(beta, dtype=float))[..., None] * x
+    return np.exp(slope) if model == "empiric" else expit(intercept + slope)
+
+
+def crm_skeleton(halfwidth: float, target: float, nu: int, n_doses: int, model: str = "empiric",
+                 intercept: float = 3.0) -> np.ndarray:
+    """Skeleton by the indifference-interval method of Lee & Cheung (2009), dfcrm's ``getprior``.
+
+    Parameters
+    ----------
+    halfwidth : float
+        Half-width :math:`\\delta` of the indifference interval :math:`[\\phi - \\delta, \\phi + \\delta]`.
+    target : float
+        Target DLT probability :math:`\\phi`.
+    nu : int
+        Prior guess of the MTD (1..K); its skeleton value equals the target.
+    n_doses : int
+        Number of doses K.
+    model : {"empiric", "logistic"}
+        Working model.
+    intercept : float
+        Fixed intercept :math:`a_0` of the logistic model (dfcrm's ``intcpt``, default 3).
+
+    Returns
+    -------
+    ndarray, shape (K,)
+        Skeleton, increasing, dose 1 first.
+
+    Raises
+    ------
+    ValueError
+        If ``halfwidth`` is not in (0, min(target, 1 - target)), ``nu`` is not a dose, or (logistic model)
+        ``target + halfwidth`` is not below ``expit(intercept)``.
+
+    Notes
+    -----
+    The skeleton is chosen so that, at the value of :math:`\\beta` where the recommendation switches between
+    doses k - 1 and k, dose k - 1 has DLT probability :math:`\\phi - \\delta` and dose k has
+    :math:`\\phi + \\delta`.  Solving these equations from :math:`s_\\nu = \\phi` outwards gives, for the
+    empiric model :math:`p = s^{\\exp\\beta}`,
+
+    .. math::
+
+        s_k = \\phi^{\\,r^{\\nu - k}}, \\qquad r = \\frac{\\log(\\phi - \\delta)}{\\log(\\phi + \\delta)},
+
+    and for the logistic model :math:`p = \\operatorname{expit}(a_0 + e^{\\beta} x)`,
+    :math:`x_k = (\\operatorname{logit}\\phi - a_0)\\, q^{\\nu - k}` with
+    :math:`q = \\{\\operatorname{logit}(\\phi - \\delta) - a_0\\} / \\{\\operatorname{logit}(\\phi + \\delta) - a_0\\}`
+    and :math:`s_k = \\operatorname{expit}(a_0 + x_k)`; these are the recursions of dfcrm's ``getprior`` in
+    closed form.
+
+    References
+    ----------
+    Lee SM, Cheung YK. Model calibration in the continual reassessment method. Clin Trials. 2009;6(3):227-238.
+    doi:10.1177/1740774509105076
+
+    Examples
+    --------
+    dfcrm's ``getprior(0.05, 0.25, 3, 5)``:
+
+    >>> crm_skeleton(0.05, 0.25, nu=3, n_doses=5).round(8).tolist()
+    [0.08397349, 0.15674102, 0.25, 0.35450043, 0.46034311]
+    """
+    phi = _validate.probability(target, "target")
+    k = _validate.positive_int(n_doses, "n_doses")
+    nu = _validate.dose(nu, k, "nu")
+    _check_model(model)
+    delta = float(halfwidth)
+    if not 0 < delta < min(phi, 1 - phi):
+        raise ValueError(f"halfwidth must lie in (0, min(target, 1 - target)) = (0, {min(phi, 1 - phi):g}); "
+                         f"got {halfwidth!r}")
+    power = nu - np.arange(1, k + 1)
+    if model == "empiric":
+        r = np.log(phi - delta) / np.log(phi + delta)
+        return phi ** (r ** power)
+    a0 = float(intercept)
+    hi = logit(phi + delta) - a0
+    if hi >= 0:
+        raise ValueError(f"target + halfwidth = {phi + delta:g} must lie below expit(intercept) = "
+                         f"{expit(a0):.4f}; raise intercept (got {intercept})")
+    q = (logit(phi - delta) - a0) / hi
+    return expit(a0 + (logit(phi) - a0) * q ** power)
+
+
+class _PosteriorGrid:
+    """Posterior of beta on a fixed grid for one working model, vectorised over many data sets.
+
+    The posterior density is evaluated at 2001 equally spaced points over +-12 prior standard deviations and
+    integrated by the trapezoidal rule, which converges geometrically for a smooth density that vanishes at
+    both ends; the tests check it against adaptive quadrature (``scipy.integrate.quad``) to 1e-8.  Each data set
+    (row) is computed on its own with element-wise operations, so a row gives the same bits alone or in a batch.
+    """
+
+    def __init__(self, skeleton: np.ndarray, model: str, prior_var: float, intercept: float) -> None:
+        self.model, self.intercept = model, intercept
+        self.x = _scaled_doses(skeleton, model, intercept)
+        half = _GRID_HALFWIDTH * np.sqrt(prior_var)
+        self.beta = np.linspace(-half, half, _GRID_POINTS)
+        slope = np.exp(self.beta)[None, :] * self.x[:, None]  # (K, G), negative
+        if model == "empiric":
+            self.log_p = slope
+            self.log_q = np.log(-np.expm1(slope))
+        else:
+            eta = intercept + slope
+            self.log_p = -np.logaddexp(0.0, -eta)
+            self.log_q = -np.logaddexp(0.0, eta)
+        self.log_prior = -self.beta ** 2 / (2 * prior_var)
+
+    def weights(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Normalised posterior weights on the grid, shape (rows, G), for counts ``n``, ``y`` of shape (rows, K)."""
+        loglik = np.tile(self.log_prior, (n.shape[0], 1))
+        for k in range(self.x.size):
+            loglik += y[:, k, None] * self.log_p[k] + (n[:, k] - y[:, k])[:, None] * self.log_q[k]
+        w = np.exp(loglik - loglik.max(axis=1, keepdims=True))
+        return w / w.sum(axis=1, keepdims=True)
+
+    def moments(self, n: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and variance of beta for each row of counts."""
+        w = self.weights(n, y)
+        mean = (w * self.beta).sum(axis=1)
+        var = (w * (self.beta - mean[:, None]) ** 2).sum(axis=1)
+        return mean, var
+
+    def mean(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Posterior mean of beta for many data sets, computing each distinct data set once."""
+        states = np.concatenate([n, y], axis=1)
+        uniq, inverse = np.unique(states, axis=0, return_inverse=True)
+        k = self.x.size
+        out = np.empty(uniq.shape[0])
+        for start in range(0, uniq.shape[0], _CHUNK):
+            rows = uniq[start:start + _CHUNK]
+            out[start:start + _CHUNK] = (self.weights(rows[:, :k], rows[:, k:]) * self.beta).sum(axis=1)
+        return out[inverse.reshape(-1)]
+
+    def ptox(self, beta: np.ndarray) -> np.ndarray:
+        """Plug-in DLT probability per dose at ``beta`` (shape ``beta.shape + (K,)``), as dfcrm's ``ptox``."""
+        return _dlt_probability(beta, self.x, self.model, self.intercept)
+
+
+def _check_last_cohort(last_cohort) -> tuple[int, int]:
+    """Check ``last_cohort = (patients, dlts)``."""
+    if isinstance(last_cohort, str) or np.ndim(last_cohort) != 1 or len(last_cohort) != 2:
+        raise TypeError(f"last_cohort must be a pair (patients, dlts); got {last_cohort!r}")
+    size = _validate.positive_int(last_cohort[0], "last_cohort patients")
+    dlts = _validate.positive_int(last_cohort[1], "last_cohort dlts", minimum=0)
+    if dlts > size:
+        raise ValueError(f"last_cohort has more DLTs ({dlts}) than patients ({size})")
+    return size, dlts
+
+
+def _closest(ptox: np.ndarray, target: float) -> np.ndarray:
+    """Dose (1..K) whose estimate is closest to the target; the lower dose on an exact tie (as dfcrm)."""
+    return np.argmin(np.abs(ptox - target), axis=-1) + 1
+
+
+@dataclass(frozen=True)
+class CRMPosterior:
+    """The CRM's posterior after the data so far.
+
+    Attributes
+    ----------
+    beta_mean, beta_var : float
+        Posterior mean and variance of :math:`\\beta`.
+    ptox : ndarray
+        Estimated DLT probability per dose (dose 1 first): the working model at the posterior mean of beta,
+        as dfcrm's ``crm`` reports ``ptox``.
+    recommended : int
+        Dose (1..K) whose estimate is closest to the target.
+    """
+
+    beta_mean: float
+    beta_var: float
+    ptox: np.ndarray
+    recommended: int
+
+
+def crm_posterior(skeleton, target: float, levels, tox, model: str = "empiric", prior_var: float = 1.34,
+                  intercept: float = 3.0) -> CRMPosterior:
+    """Posterior of the CRM's parameter and the recommended dose, as dfcrm's ``crm`` (method "bayes").
+
+    Parameters
+    ----------
+    skeleton : sequence of float
+        Prior guesses of the DLT probability per dose, strictly increasing, in (0, 1).
+    target : float
+        Target DLT probability.
+    levels : sequence of int
+        Dose (1..K) each patient received.
+    tox : sequence of int
+        Each patient's outcome: 1 for a DLT, 0 otherwise.
+    model : {"empiric", "logistic"}
+        Working model.
+    prior_var : float
+        Variance of the normal prior of beta (dfcrm: ``scale**2``, default 1.34), in (0, 100].
+    intercept : float
+        Fixed intercept :math:`a_0` of the logistic model (default 3).
+
+    Returns
+    -------
+    CRMPosterior
+
+    Raises
+    ------
+    ValueError
+        On a skeleton that is not strictly increasing, a dose outside 1..K, an outcome other than 0/1, or
+        ``levels`` and ``tox`` of different lengths.
+
+    Notes
+    -----
+    With :math:`n_k` patients and :math:`y_k` DLTs at dose k, the posterior of :math:`\\beta \\sim N(0, \\sigma^2)` is
+
+    .. math::
+
+        \\pi(\\beta \\mid D) \\propto e^{-\\beta^2 / (2\\sigma^2)} \\prod_k p_k(\\beta)^{y_k}
+        \\{1 - p_k(\\beta)\\}^{n_k - y_k},
+
+    with :math:`p_k(\\beta) = s_k^{\\exp\\beta}` (empiric) or
+    :math:`p_k(\\beta) = \\operatorname{expit}\\{a_0 + e^{\\beta}(\\operatorname{logit} s_k - a_0)\\}` (logistic).
+    Its mean and variance are computed by the trapezoidal rule on 2001 points over :math:`\\pm 12\\sigma`
+    (agreeing with adaptive quadrature to better than 1e-8); the estimate of :math:`p_k` plugs in the posterior
+    mean, and the recommended dose minimises :math:`|\\hat p_k - \\phi|`.
+
+    References
+    ----------
+    O'Quigley J, Pepe M, Fisher L. Biometrics. 1990;46(1):33-48. doi:10.2307/2531628
+    Cheung YK. Dose Finding by the Continual Reassessment Method. Chapman & Hall/CRC; 2011. doi:10.1201/b10783
+
+    Examples
+    --------
+    The example of dfcrm's ``crm`` help page:
+
+    >>> post = crm_posterior([0.05, 0.10, 0.20, 0.35, 0.50, 0.70], 0.2,
+    ...                      levels=[3, 4, 4, 3, 3, 4, 3, 2, 2, 2], tox=[0, 0, 1, 0, 0, 1, 1, 0, 0, 0])
+    >>> round(post.beta_mean, 4), post.recommended
+    (-0.2122, 2)
+    >>> post.ptox.round(3).tolist()
+    [0.089, 0.155, 0.272, 0.428, 0.571, 0.749]
+    """
+    s = _validate.probabilities(skeleton, "skeleton", increasing=True)
+    phi = _validate.probability(target, "target")
+    grid = _PosteriorGrid(s, _check_model(model), _check_prior_var(prior_var), float(intercept))
+    lv = np.asarray(levels)
+    tx = np.asarray(tox)
+    if lv.ndim != 1 or tx.ndim != 1 or lv.size != tx.size:
+        raise ValueError(f"levels and tox must be 1-D and of equal length; got {lv.size} levels and {tx.size} "
+                         f"outcomes")
+    if lv.size and (not np.issubdtype(lv.dtype, np.integer) or lv.min() < 1 or lv.max() > s.size):
+        raise ValueError(f"levels must be dose numbers 1..{s.size} (doses are numbered from 1); "
+                         f"got {lv.tolist()}")
+    if tx.size and not np.isin(tx, (0, 1)).all():
+        raise ValueError(f"tox must hold 0 (no DLT) or 1 (DLT) per patient; got {tx.tolist()}")
+    n = np.bincount(lv.astype(np.int64), minlength=s.size + 1)[1:]
+    y = np.bincount(lv.astype(np.int64), weights=tx, minlength=s.size + 1)[1:].astype(np.int64)
+    mean, var = grid.moments(n[None, :], y[None, :])
+    ptox = grid.ptox(mean[0])
+    return CRMPosterior(beta_mean=float(mean[0]), beta_var=float(var[0]), ptox=ptox,
+                        recommended=int(_closest(ptox, phi)))
+
+
+class CRM(Design):
+    """The continual reassessment method, run as dfcrm's ``crmsim`` (one stage, Bayesian posterior mean).
+
+    Parameters
+    ----------
+    skeleton : sequence of float
+        Prior guesses of the DLT probability per dose, strictly increasing; its length sets K (see
+        :func:`crm_skeleton` for a calibrated choice).
+    target : float
+        Target DLT probability.
+    cohort_size, n_cohorts : int
+        Patients per cohort (dfcrm's ``mcohort``; 1 in dfcrm's default, 3 here like the other designs) and
+        number of cohorts; the trial always enrols ``cohort_size * n_cohorts`` patients.
+    start_dose : int
+        Dose (1..K) of the first cohort.
+    model : {"empiric", "logistic"}
+        Working model.
+    prior_var : float
+        Variance of the normal prior of beta (default 1.34), in (0, 100].
+    intercept : float
+        Fixed intercept of the logistic model (default 3).
+    no_skip : bool
+        Escalate at most one dose level at a time (dfcrm ``restrict=TRUE``).
+    coherence : bool
+        Never escalate right after a cohort whose observed DLT rate is at or above the target (dfcrm
+        ``restrict=TRUE``; Cheung 2005).
+
+    Raises
+    ------
+    ValueError
+        On a skeleton that is not strictly increasing or any argument outside its range.
+
+    Notes
+    -----
+    After each cohort the posterior mean :math:`\\hat\\beta` is computed from all data
+    (:func:`crm_posterior`) and the model's recommendation is the dose whose :math:`p_k(\\hat\\beta)` is closest
+    to the target.  The next cohort receives that dose, capped at one level above the current dose (no
+    skipping) and at the current dose after a cohort with observed DLT rate :math:`\\ge` target (coherence).
+    There is no early stopping, as in ``crmsim``: every trial enrols the full sample, and the MTD is the final
+    unrestricted recommendation.  :meth:`next_dose` applies the coherence rule only when ``last_cohort`` is
+    given.
+
+    References
+    ----------
+    O'Quigley J, Pepe M, Fisher L. Biometrics. 1990;46(1):33-48. doi:10.2307/2531628
+    Cheung YK. Coherence principles in dose-finding studies. Biometrika. 2005;92(4):863-873.
+    doi:10.1093/biomet/92.4.863
+    Cheung YK. Dose Finding by the Continual Reassessment Method. Chapman & Hall/CRC; 2011. doi:10.1201/b10783
+
+    Examples
+    --------
+    >>> design = CRM([0.05, 0.12, 0.25, 0.40, 0.55], target=0.25, cohort_size=3, n_cohorts=10)
+    >>> decision = design.next_dose(n=[3, 0, 0, 0, 0], y=[0, 0, 0, 0, 0], current=1, last_cohort=(3, 0))
+    >>> decision.action, decision.dose
+    ('escalate', 2)
+    """
+
+    name = "CRM"
+
+    def __init__(self, skeleton, target: float, cohort_size: int = 3, n_cohorts: int = 10, start_dose: int = 1,
+                 model: str = "empiric", prior_var: float = 1.34, intercept: float = 3.0, no_skip: bool = True,
+                 coherence: bool = True) -> None:
+        self.skeleton = _validate.probabilities(skeleton, "skeleton", increasing=True)
+        super().__init__(self.skeleton.size, cohort_size, n_cohorts, start_dose)
+        self.target = _validate.probability(target, "target")
+        self.model = _check_model(model)
+        self.prior_var = _check_prior_var(prior_var)
+        self.intercept = float(intercept)
+        self.no_skip = bool(no_skip)
+        self.coherence = bool(coherence)
+        self._grid = _PosteriorGrid(self.skeleton, self.model, self.prior_var, self.intercept)
+
+    def _recommend(self, n: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posterior mean of beta, estimated DLT rates and unrestricted recommendation for rows of counts."""
+        beta = self._grid.mean(n, y)
+        ptox = self._grid.ptox(beta)
+        return beta, ptox, _closest(ptox, self.target)
+
+    def _restrict(self, recommended: np.ndarray, current: np.ndarray, hot: np.ndarray) -> np.ndarray:
+        """Apply no-skipping and coherence to the model's recommendation (``hot``: last cohort rate >= target)."""
+        cap = current + 1 if self.no_skip else np.full_like(current, self.n_doses)
+        if self.coherence:
+            cap = np.where(hot, np.minimum(cap, current), cap)
+        return np.minimum(recommended, cap)
+
+    def select_mtd(self, n, y) -> int:
+        """The MTD at the end of the trial: the unrestricted recommendation from all data (dfcrm ``crmsim``)."""
+        n, y = _validate.counts(n, y, self.n_doses)
+        return int(self._recommend(n[None, :], y[None, :])[2][0])
+
+    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None) -> Decision:
+        """The dose for the next cohort (see the class notes for the rule)."""
+        n, y = _validate.counts(n, y, self.n_doses)
+        current = _validate.dose(current, self.n_doses)
+        hot = False
+        size = dlts = None
+        if last_cohort is not None:
+            size, dlts = _check_last_cohort(last_cohort)
+            hot = dlts / size >= self.target
+        beta, ptox, rec = self._recommend(n[None, :], y[None, :])
+        rec = int(rec[0])
+        dose = int(self._restrict(np.array([rec]), np.array([current]), np.array([hot]))[0])
+        key = "crm_model"
+        if dose < rec:
+            key = "crm_coherence" if (self.coherence and hot and dose == current) else "crm_no_skip"
+        action = "escalate" if dose > current else "de-escalate" if dose < current else "stay"
+        fields = {"beta": float(beta[0]), "rec": rec, "prec": float(ptox[0, rec - 1]), "target": self.target,
+                  "dose": dose, "dlts": dlts, "size": size}
+        return Decision(action, dose, key, fields)
+
+    def describe(self, lang: str = "en") -> str:
+        """The design in protocol language: model, prior, dose-assignment rule, restrictions and MTD."""
+        lang = check_lang(lang)
+        formula = "p_k = s_k^exp(beta)" if self.model == "empiric" else (
+            f"p_k = expit({self.intercept:g} + exp(beta) * (logit(s_k) - {self.intercept:g}))")
+        parts = [t("crm_describe", lang, model=t(f"crm_model_{self.model}", lang), formula=formula,
+                   skeleton=", ".join(f"{s:.3f}" for s in self.skeleton), prior_var=f"{self.prior_var:g}",
+                   target=f"{self.target:g}", n_cohorts=self.n_cohorts, cohort_size=self.cohort_size,
+                   max_n=self.max_n, start=self.start_dose)]
+        if self.no_skip:
+            parts.append(t("crm_describe_no_skip", lang))
+        if self.coherence:
+            parts.append(t("crm_describe_coherence", lang, target=f"{self.target:g}"))
+        parts.append(t("crm_describe_end", lang))
+        return ("" if lang == "zh-tw" else " ").join(parts)
+
+    def _trials(self, true_tox: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Run trials on given uniforms ``u`` of shape (n_trials, n_cohorts, cohort_size): patient j of cohort m
+        in trial i has a DLT when ``u[i, m, j] < true_tox[dose - 1]``.  Returns selected dose, n and y."""
+        n_trials = u.shape[0]
+        rows = np.arange(n_trials)
+        n = np.zeros((n_trials, self.n_doses), dtype=np.int64)
+        y = np.zeros_like(n)
+        dose = np.full(n_trials, self.start_dose)
+        for m in range(self.n_cohorts):
+            dlts = (u[:, m, :] < true_tox[dose - 1][:, None]).sum(axis=1)
+            n[rows, dose - 1] += self.cohort_size
+            y[rows, dose - 1] += dlts
+            rec = self._recommend(n, y)[2]
+            dose = self._restrict(rec, dose, dlts / self.cohort_size >= self.target)
+        return rec, n, y
+
+    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
+                  **scenario) -> OperatingCharacteristics:
+        if scenario:
+            raise TypeError(f"CRM needs only true_tox; got extra scenario arguments {sorted(scenario)}")
+        u = rng.random((n_trials, self.n_cohorts, self.cohort_size))
+        selected, n, y = self._trials(true_tox, u)
+        return OperatingCharacteristics.from_trials(self.name, true_tox, selected, n, y,
+                                                    np.zeros(n_trials, dtype=bool))

@@ -1,0 +1,320 @@
+"""The 3+3 design: the rule-based dose escalation that most phase I oncology trials have used.
+
+The rule, the exact operating characteristics (by enumerating every way a trial can unfold) and the vectorised
+simulation here are shared with :mod:`dosecourse.escalation.accelerated_titration`, which ends in the 3+3.
+
+References
+----------
+Storer BE. Design and analysis of phase I clinical trials. Biometrics. 1989;45(3):925-937. doi:10.2307/2531693
+Lin Y, Shih WJ. Statistical properties of the traditional algorithm-based designs for phase I cancer clinical
+trials. Biostatistics. 2001;2(2):203-215. doi:10.1093/biostatistics/2.2.203
+Le Tourneau C, Lee JJ, Siu LL. Dose escalation methods in phase I cancer clinical trials. J Natl Cancer Inst.
+2009;101(10):708-720. doi:10.1093/jnci/djp079
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from .. import _validate
+from ..i18n import check_lang, t
+from .decision import Decision
+from .design import Design
+from .oc import OperatingCharacteristics
+
+VARIANTS: tuple[str, ...] = ("escalation-only", "de-escalation")
+"""3+3 variants: stop at the first too-toxic dose and declare the dose below the MTD, or first expand the dose
+below to six patients (de-escalating further if it proves too toxic)."""
+
+# Reason codes of the 3+3 rule; their label ids are "tpt_<name>" in labels/three_plus_three.toml.
+REASONS: tuple[str, ...] = ("escalate", "expand", "expand_mtd", "deescalate", "stop_below", "stop_none",
+                            "stop_top", "stop_here")
+ESCALATE, EXPAND, EXPAND_MTD, DEESCALATE, STOP_BELOW, STOP_NONE, STOP_TOP, STOP_HERE = range(len(REASONS))
+ACTIONS: tuple[str, ...] = ("escalate", "stay", "stay", "de-escalate", "stop", "stop", "stop", "stop")
+
+# step(n, y, dose) -> (next dose or 0 to stop, MTD or 0 for none, size of the next cohort, reason code), on rows
+Step = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
+
+
+def check_variant(variant: str) -> str:
+    """Return ``variant`` after checking it is one of :data:`VARIANTS`."""
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {VARIANTS}; got {variant!r}")
+    return variant
+
+
+def rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> tuple[np.ndarray, ...]:
+    """The 3+3 decision after a cohort, vectorised over rows of data.
+
+    Parameters
+    ----------
+    n, y : int arrays, shape (rows, K)
+        Patients and DLTs per dose; the current dose has 3 or 6 patients.
+    dose : int array, shape (rows,)
+        Current dose (1..K).
+    deescalate : bool
+        Use the de-escalation variant.
+
+    Returns
+    -------
+    next_dose, mtd, code : int arrays, shape (rows,)
+        Dose of the next cohort (0 when the trial stops), the MTD when it stops (0 for none), and the reason
+        (an index into :data:`REASONS`).
+
+    Notes
+    -----
+    At the current dose d: 0/3 or at most 1/6 DLTs clears d (escalate; beyond the top dose, stop with the top
+    dose as MTD); 1/3 adds three patients at d; 2 or more DLTs make d too toxic, and the MTD is d - 1 (none
+    below dose 1).  A dose below d that was never tried is visited before it is declared the MTD.  In the
+    de-escalation variant the dose below must have six patients: with three it receives three more, becomes
+    the MTD with at most 1/6 DLTs, and is itself too toxic otherwise.  A cleared dose whose next higher dose
+    proved too toxic is the MTD (after expansion to six in the de-escalation variant).
+    """
+    n_doses = n.shape[1]
+    rows = np.arange(n.shape[0])
+    d = dose - 1
+    nd, yd = n[rows, d], y[rows, d]
+    n_below = np.where(d > 0, n[rows, np.maximum(d - 1, 0)], -1)
+    above_tried = (d < n_doses - 1) & (n[rows, np.minimum(d + 1, n_doses - 1)] > 0)
+    toxic = yd >= 2
+    expand = ~toxic & (yd == 1) & (nd < 6)
+    cleared = ~toxic & ~expand
+    code = np.select(
+        [toxic & (d == 0),
+         toxic & ((n_below == 0) | (deescalate & (n_below < 6))),
+         toxic,
+         expand,
+         cleared & above_tried & ((nd >= 6) | (not deescalate)),
+         cleared & above_tried,
+         cleared & (d == n_doses - 1)],
+        [STOP_NONE, DEESCALATE, STOP_BELOW, EXPAND, STOP_HERE, EXPAND_MTD, STOP_TOP],
+        default=ESCALATE)
+    move = np.array([1, 0, 0, -1, 0, 0, 0, 0])[code]
+    stop = np.isin(code, (STOP_BELOW, STOP_NONE, STOP_TOP, STOP_HERE))
+    next_dose = np.where(stop, 0, dose + move)
+    mtd = np.select([code == STOP_BELOW, code == STOP_HERE, code == STOP_TOP], [dose - 1, dose, n_doses],
+                    default=0)
+    return next_dose, mtd, code
+
+
+def exact_oc(name: str, true_tox: np.ndarray, start_dose: int, first_size: int,
+             step: Step) -> OperatingCharacteristics:
+    """Exact operating characteristics of a rule-based design by enumerating its decision tree.
+
+    Each node is the data before a cohort (patients and DLTs per dose, the dose and size of the cohort); its
+    children are the 0..c DLTs of that cohort, weighted by binomial probabilities.  Nodes are processed layer by
+    layer in order of the number of patients treated, all nodes of a layer at once.  Data that can no longer
+    change a decision of the 3+3 rules are dropped (:func:`_canonical`) and paths that reach the same node are
+    merged, so each distinct situation is expanded once; patients and DLTs are accumulated as the cohorts are
+    treated.  Every path ends in a stop, so the probabilities of all leaves sum to 1.
+    """
+    k = true_tox.size
+    selection, patients, dlts = np.zeros(k), np.zeros(k), np.zeros(k)
+    none = 0.0
+    # pending[patients treated] = list of (nodes, probabilities); a node row is (n..., y..., dose, size)
+    root = np.array([[0] * (2 * k) + [start_dose, first_size]], dtype=np.int64)
+    pending: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {0: [(root, np.ones(1))]}
+    while pending:
+        layer = pending.pop(min(pending))
+        nodes, inverse = np.unique(np.concatenate([a for a, _ in layer]), axis=0, return_inverse=True)
+        probs = np.bincount(inverse.reshape(-1), weights=np.concatenate([p for _, p in layer]))
+        for dl in range(int(nodes[:, -1].max()) + 1):
+            at = nodes[:, -1] >= dl
+            n, y = nodes[at, :k].copy(), nodes[at, k:2 * k].copy()
+            dose, size = nodes[at, -2], nodes[at, -1]
+            rows = np.arange(dose.size)
+            n[rows, dose - 1] += size
+            y[rows, dose - 1] += dl
+            p = probs[at] * binom.pmf(dl, size, true_tox[dose - 1])
+            np.add.at(patients, dose - 1, p * size)
+            np.add.at(dlts, dose - 1, p * dl)
+            nxt, mtd, nsize, _ = step(n, y, dose)
+            stop = nxt == 0
+            np.add.at(selection, mtd[stop & (mtd > 0)] - 1, p[stop & (mtd > 0)])
+            none += float(p[stop & (mtd == 0)].sum())
+            go = ~stop
+            n, y = _canonical(n[go], y[go], nxt[go])
+            children = np.column_stack([n, y, nxt[go], nsize[go]])
+            totals = n.sum(axis=1)
+            for total in np.unique(totals):
+                pending.setdefault(int(total), []).append((children[totals == total], p[go][totals == total]))
+    zeros = np.zeros(k)
+    return OperatingCharacteristics(design=name, true_tox=true_tox.copy(), selection=selection,
+                                    no_selection=none, patients=patients, dlts=dlts,
+                                    total_n=float(patients.sum()), stopped=none, n_trials=None,
+                                    selection_se=zeros, patients_se=zeros.copy(), dlts_se=zeros.copy())
+
+
+def _canonical(n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop data that cannot change a later 3+3 decision, given the dose of the next cohort.
+
+    A dose below it with six patients is never treated again and can only be declared the MTD, whatever its
+    DLT count; a dose above it that was tried is never treated again and only its having been tried matters.
+    Both are set to a standard form (six patients, no DLT), so that equivalent situations merge.
+    """
+    j = np.arange(1, n.shape[1] + 1)
+    done = ((j < dose[:, None]) & (n >= 6)) | ((j > dose[:, None]) & (n > 0))
+    return np.where(done, 6, n), np.where(done, 0, y)
+
+
+def run_trials(true_tox: np.ndarray, u: np.ndarray, start_dose: int, first_size: int,
+               step: Step) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run rule-based trials on given uniforms, vectorised across trials (the loop is over cohorts).
+
+    Patient j of cohort m in trial i has a DLT when ``u[i, m, j] < true_tox[dose - 1]``; a cohort of size c
+    uses ``u[i, m, :c]``.  ``u`` has shape (n_trials, maximum cohorts, maximum cohort size).
+
+    Returns
+    -------
+    selected, n, y
+        Selected dose per trial (0 for none) and patients and DLTs per dose, shape (n_trials, K).
+    """
+    n_trials, n_steps, width = u.shape
+    n = np.zeros((n_trials, true_tox.size), dtype=np.int64)
+    y = np.zeros_like(n)
+    dose = np.full(n_trials, start_dose)
+    size = np.full(n_trials, first_size)
+    selected = np.zeros(n_trials, dtype=np.int64)
+    active = np.arange(n_trials)
+    for m in range(n_steps):
+        d, c = dose[active], size[active]
+        dl = ((u[active, m, :] < true_tox[d - 1][:, None]) & (np.arange(width) < c[:, None])).sum(axis=1)
+        n[active, d - 1] += c
+        y[active, d - 1] += dl
+        nxt, mtd, nsize, _ = step(n[active], y[active], d)
+        stop = nxt == 0
+        selected[active[stop]] = mtd[stop]
+        dose[active], size[active] = nxt, nsize
+        active = active[~stop]
+        if active.size == 0:
+            return selected, n, y
+    raise RuntimeError("a rule-based trial did not stop within its maximum number of cohorts")
+
+
+def decision_rows(deescalate: bool, lang: str) -> list[tuple[str, str]]:
+    """The 3+3 decision table as (DLTs / patients at the current dose, decision) rows, in ``lang``."""
+    too_toxic = t("tpt_table_deescalate" if deescalate else "tpt_table_stop_below", lang)
+    cleared = t("tpt_table_escalate_or_mtd" if deescalate else "tpt_table_escalate", lang)
+    return [("0/3", cleared), ("1/3", t("tpt_table_expand", lang)), ("≥2/3", too_toxic),
+            ("≤1/6", cleared), ("≥2/6", too_toxic)]
+
+
+def decision_from_codes(next_dose: int, mtd: int, code: int, current: int, n: int, dlts: int,
+                        **extra) -> Decision:
+    """A :class:`Decision` from the rule's outputs; ``extra`` adds fields to the reason."""
+    fields = {"dose": current, "n": n, "dlts": dlts, "next": next_dose, "mtd": mtd or None, **extra}
+    return Decision(ACTIONS[code], next_dose or None, f"tpt_{REASONS[code]}", fields)
+
+
+class ThreePlusThree(Design):
+    """The 3+3 design.
+
+    Parameters
+    ----------
+    n_doses : int
+        Number of dose levels K.
+    start_dose : int
+        Dose (1..K) of the first cohort.
+    variant : {"escalation-only", "de-escalation"}
+        "escalation-only" declares the dose below the first too-toxic dose the MTD; "de-escalation" first
+        expands that dose to six patients, going further down if it proves too toxic.
+
+    Raises
+    ------
+    ValueError
+        On an unknown variant or a start dose outside 1..K.
+
+    Notes
+    -----
+    Cohorts of three: 0/3 DLTs escalate; 1/3 adds three patients at the same dose; 1/6 escalates; 2 or more
+    DLTs in 3 or 6 stop, with the dose below as MTD; escalating past the top dose selects the top dose.  A
+    trial treats at most six patients per dose.  The probability of escalating from a dose with DLT probability
+    p is
+
+    .. math::
+
+        \\Pr(\\text{escalate} \\mid p) = (1 - p)^3 + 3p(1 - p)^2 (1 - p)^3 = (1 - p)^3 + 3p(1 - p)^5,
+
+    0.494 at p = 0.3.  :meth:`exact` enumerates every path of the trial, so its operating characteristics carry
+    no Monte Carlo error (Lin & Shih 2001 give them in closed form).
+
+    References
+    ----------
+    Storer BE. Biometrics. 1989;45(3):925-937. doi:10.2307/2531693
+    Lin Y, Shih WJ. Biostatistics. 2001;2(2):203-215. doi:10.1093/biostatistics/2.2.203
+
+    Examples
+    --------
+    >>> design = ThreePlusThree(n_doses=4)
+    >>> print(design.next_dose(n=[3, 3, 0, 0], y=[0, 1, 0, 0], current=2))
+    dose 2 (1/3 DLTs at dose 2: treat 3 more patients at dose 2)
+    >>> round(float(ThreePlusThree(n_doses=1).exact([0.3]).selection[0]), 4)
+    0.4943
+    """
+
+    name = "3+3"
+
+    def __init__(self, n_doses: int, start_dose: int = 1, variant: str = "escalation-only") -> None:
+        k = _validate.positive_int(n_doses, "n_doses")
+        super().__init__(k, cohort_size=3, n_cohorts=2 * k, start_dose=start_dose)
+        self.variant = check_variant(variant)
+
+    def _step(self, n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, ...]:
+        next_dose, mtd, code = rule(n, y, dose, self.variant == "de-escalation")
+        return next_dose, mtd, np.full_like(next_dose, 3), code
+
+    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None) -> Decision:
+        """The decision after a cohort (``last_cohort`` is not needed: the counts determine the rule).
+
+        Raises
+        ------
+        ValueError
+            Unless the current dose has 3 or 6 patients.
+        """
+        n, y = _validate.counts(n, y, self.n_doses)
+        current = _validate.dose(current, self.n_doses)
+        nd, yd = int(n[current - 1]), int(y[current - 1])
+        if nd not in (3, 6):
+            raise ValueError(f"3+3 decides after 3 or 6 patients at the current dose; got n={nd} at dose {current}")
+        nxt, mtd, _, code = (int(a[0]) for a in self._step(n[None, :], y[None, :], np.array([current])))
+        return decision_from_codes(nxt, mtd, code, current, nd, yd)
+
+    def decision_table(self, max_n: int | None = None, lang: str = "en") -> pd.DataFrame:
+        """The 3+3 rule as a table (DLTs / patients at the current dose -> decision).
+
+        ``max_n`` exists for the common interface; the 3+3 decides only at 3 and 6 patients, so it must be
+        ``None`` or 6.
+        """
+        lang = check_lang(lang)
+        if max_n not in (None, 6):
+            raise ValueError(f"the 3+3 decides only at 3 and 6 patients; max_n must be None or 6, got {max_n!r}")
+        rows = decision_rows(self.variant == "de-escalation", lang)
+        return pd.DataFrame(rows, columns=[t("tpt_col_outcome", lang), t("tpt_col_decision", lang)])
+
+    def describe(self, lang: str = "en") -> str:
+        """The 3+3 rules in protocol language."""
+        lang = check_lang(lang)
+        variant = "tpt_describe_deescalation" if self.variant == "de-escalation" else "tpt_describe_stop_below"
+        parts = [t("tpt_describe", lang, k=self.n_doses, start=self.start_dose), t(variant, lang),
+                 t("tpt_describe_end", lang, max_n=self.max_n)]
+        return ("" if lang == "zh-tw" else " ").join(parts)
+
+    def exact(self, true_tox) -> OperatingCharacteristics:
+        """Exact operating characteristics (no Monte Carlo error) by enumerating every path of the trial."""
+        tox = _validate.probabilities(true_tox, "true_tox", length=self.n_doses)
+        return exact_oc(self.name, tox, self.start_dose, 3, self._step)
+
+    def _trials(self, true_tox: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Trials on given uniforms of shape (n_trials, 2K, 3); see :func:`run_trials`."""
+        return run_trials(true_tox, u, self.start_dose, 3, self._step)
+
+    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
+                  **scenario) -> OperatingCharacteristics:
+        if scenario:
+            raise TypeError(f"3+3 needs only true_tox; got extra scenario arguments {sorted(scenario)}")
+        selected, n, y = self._trials(true_tox, rng.random((n_trials, self.n_cohorts, 3)))
+        return OperatingCharacteristics.from_trials(self.name, true_tox, selected, n, y, selected == 0)
