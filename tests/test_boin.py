@@ -12,7 +12,7 @@ Sources of expected numbers
   here independently of the package: lambdas with 40-digit decimal logarithms, elimination counts with exact
   rational binomial sums (Pr(p > phi | y of n, Beta(1, 1)) = P(Bin(n + 1, phi) <= y)).
 * The BOIN tutorial's worked trial (Yuan et al., BOIN tutorial p. 25), transcribed in
-  /work/shared/reference/published/boin_tutorial_path.json.
+  tests/reference/published/boin_tutorial_path.json.
 """
 
 import json
@@ -27,7 +27,7 @@ import pytest
 
 from dosecourse import escalation as esc
 
-PUBLISHED = Path("/work/shared/reference/published")
+PUBLISHED = Path(__file__).parent / "reference" / "published"
 getcontext().prec = 40
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,20 +17,9 @@ from dosecourse.escalation.boin12 import OUTCOMES, BOIN12, count_outcomes, joint
 
 # Lin R, Zhou Y, Yan F, Li D, Yuan Y. JCO Precis Oncol 2020;4:1393 (doi:10.1200/PO.20.00257): the worked example
 # on p. 1396 and the example trial of Fig. S2 (5 doses, cohorts of 3, 30 patients, phi_T 0.35, phi_E 0.25,
-# utilities 100/40/60/0).  Transcribed in the course's reference folder as boin12_lin2020_paths.json.
-LIN2020_PATHS = [
-    ("1NNN 2ENT 3ETT 2EEN", 2, True),
-    ("1NNN", 2, True),
-    ("1NNN 2NNB", 3, True),
-    ("1NNN 2NNB 3NEE", 3, True),
-    ("1NNN 2NNB 3NEE 3NTN", 4, True),
-    ("1NNN 2NNB 3NEE 3NTN 4ETE", 4, True),
-    ("1NNN 2NNB 3NEE 3NTN 4ETE 4NBE", 4, True),
-    ("1NNN 2NNB 3NEE 3NTN 4ETE 4NBE 4BNN", 5, True),
-    ("1NNN 2NNB 3NEE 3NTN 4ETE 4NBE 4BNN 5BEN", 5, True),
-    ("1NNN 2NNB 3NEE 3NTN 4ETE 4NBE 4BNN 5BEN 5NBT", 4, True),
-    ("1NNN 2NNB 3NEE 3NTN 4ETE 4NBE 4BNN 5BEN 5NBT 4NEN", 4, False),
-]
+# utilities 100/40/60/0), transcribed in tests/reference/published/boin12_lin2020_paths.json.
+LIN2020_PATHS = [(case["outcomes"], case["dose"], case["continue"]) for case in json.loads(
+    (Path(__file__).parent / "reference" / "published" / "boin12_lin2020_paths.json").read_text(encoding="utf-8"))]
 
 
 @pytest.fixture(scope="module")

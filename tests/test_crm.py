@@ -18,7 +18,7 @@ from dosecourse import escalation as esc
 from dosecourse.escalation.crm import CRM, crm_posterior, crm_skeleton
 from dosecourse.i18n import catalogue
 
-REFERENCE = Path("/work/shared/reference/published/crm_cheung2011_table3_2.json")
+REFERENCE = Path(__file__).parent / "reference" / "published" / "crm_cheung2011_table3_2.json"
 
 
 def quad_posterior(skeleton, n, y, model="empiric", prior_var=1.34, a0=3.0):
@@ -58,7 +58,7 @@ def plug_in(skeleton, beta, model="empiric", a0=3.0):
 
 def test_skeleton_matches_dfcrm_getprior():
     # dfcrm getprior(0.05, 0.25, 3, 5) = 0.08397349 0.15674102 0.25 0.35450043 0.46034311
-    # (printed in /work/shared/notes/method-semantics.md, from dfcrm 0.2-2.1).
+    # (printed in the method notes (method-semantics), from dfcrm 0.2-2.1).
     expected = [0.08397349, 0.15674102, 0.25, 0.35450043, 0.46034311]
     np.testing.assert_allclose(crm_skeleton(0.05, 0.25, 3, 5), expected, atol=1e-8)
 
@@ -93,7 +93,7 @@ def test_skeleton_checks_its_arguments():
 
 def test_cheung_2011_table_3_2_patient_by_patient():
     # Cheung (2011), Dose Finding by the Continual Reassessment Method, Table 3.2 (p. 26), transcribed in
-    # /work/shared/reference/published/crm_cheung2011_table3_2.json: logistic model a0 = 3, prior N(0, 1.34),
+    # tests/reference/published/crm_cheung2011_table3_2.json: logistic model a0 = 3, prior N(0, 1.34),
     # skeleton (0.05, 0.12, 0.25, 0.40, 0.55), target 0.25, start at dose 3.  Patient i has a DLT when
     # u_i < true_tox[dose]; the next patient gets the recommended dose (this trial applies no restriction).
     ref = json.loads(REFERENCE.read_text())

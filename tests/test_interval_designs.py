@@ -3,7 +3,7 @@
 Sources of expected numbers
 ---------------------------
 * Ji Y, Liu P, Li Y, Bekele BN (2010) Clin Trials 7:653, Fig. 2: 195 outcome strings and the mTPI decision
-  (target 0.30, epsilon 0.05), transcribed in /work/shared/reference/published/mtpi_ji2010_fig2_paths.json.
+  (target 0.30, epsilon 0.05), transcribed in tests/reference/published/mtpi_ji2010_fig2_paths.json.
 * Guo W, Wang SJ, Yang S, Lynn H, Ji Y (2017) Contemp Clin Trials 58:23, Fig. 3: 96 outcome strings and the
   mTPI-2 decision, in mtpi2_guo2017_fig3_paths.json.  The course's method notes: Keyboard gives the same
   decisions as mTPI-2, so the same 96 cases are checked for Keyboard.
@@ -24,7 +24,7 @@ from scipy.stats import binom
 
 from dosecourse import escalation as esc
 
-PUBLISHED = Path("/work/shared/reference/published")
+PUBLISHED = Path(__file__).parent / "reference" / "published"
 DESIGNS = [esc.BOIN, esc.MTPI, esc.MTPI2, esc.Keyboard]
 
 

@@ -1,6 +1,6 @@
 """Tests of the 3+3 design (dosecourse.escalation.three_plus_three).
 
-The rules are those of /work/shared/notes/method-semantics.md ("3+3") and Storer (1989); the independent
+The rules are those of the method notes (method-semantics) ("3+3") and Storer (1989); the independent
 references for the operating characteristics are closed forms written out here (Lin & Shih 2001).
 """
 
