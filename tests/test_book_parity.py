@@ -79,3 +79,14 @@ def test_glossary_is_complete_and_ids_are_ascii():
     terms = {e["zh"] for e in entries}
     for term in ("劑量最佳化", "回填", "臨床效益指數", "無縫試驗設計"):
         assert term in terms, f"founding-text term {term} missing from the glossary"
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=str)
+def test_every_widget_has_a_static_companion(page):
+    """A widget cell is preceded or followed by a code cell that draws its default state (a figure)."""
+    code = [cell_source(c) for c in read_notebook(BOOK / EN / page)["cells"] if c["cell_type"] == "code"]
+    for i, src in enumerate(code):
+        if re.search(r"\bwidget\s*\(", src):
+            neighbours = code[max(i - 1, 0):i] + code[i + 1:i + 2]
+            assert any(re.search(r"figure\s*\(", n) for n in neighbours), \
+                f"{page}: the widget in code cell {i} has no static figure next to it"

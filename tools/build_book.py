@@ -91,7 +91,8 @@ def write_config(lang: str, widgets_from_npm: bool) -> Path:
         files = fetch_widget_js(js_dir / "_static" / "widgets")
         cfg = sphinx.setdefault("config", {})
         cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(js_dir / "_static")]
-        cfg["nb_ipywidgets_js"] = {f"_static/widgets/{name}": {} for name in files}
+        # Paths are relative to _static/ (Sphinx adds the prefix).
+        cfg["nb_ipywidgets_js"] = {f"widgets/{name}": {} for name in files}
     out = BUILD / lang
     out.mkdir(parents=True, exist_ok=True)
     path = out / "_config.yml"
