@@ -22,9 +22,7 @@ import pandas as pd
 from .. import _validate
 from ..i18n import check_lang, t
 from .decision import Decision
-from .design import Design
-from .oc import OperatingCharacteristics
-from .three_plus_three import check_variant, decision_from_codes, decision_rows, exact_oc, rule, run_trials
+from .three_plus_three import ThreePlusThree, decision_from_codes, decision_rows, rule
 
 # Reason codes of the accelerated phase, after the 3+3 codes of three_plus_three.REASONS.
 ACCELERATE, SWITCH_DLT, SWITCH_TOP = 100, 101, 102
@@ -40,7 +38,7 @@ def _cohort_size(n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> np.ndarray:
     return np.where(accelerated, 1, np.where(at_dose < 3, 3 - at_dose, 3))
 
 
-class AcceleratedTitration(Design):
+class AcceleratedTitration(ThreePlusThree):
     """Accelerated titration design (Simon et al. 1997, designs 2-4) reduced to DLT data.
 
     Parameters
@@ -86,12 +84,12 @@ class AcceleratedTitration(Design):
     """
 
     name = "Accelerated titration"
+    first_cohort_size = 1
+    cohorts_per_dose = 3  # the single patient, the two that complete three, three more
+    describe_keys = ("atd_describe", "atd_describe_deescalation", "atd_describe_end")
 
     def __init__(self, n_doses: int, start_dose: int = 1, variant: str = "de-escalation") -> None:
-        k = _validate.positive_int(n_doses, "n_doses")
-        # at most three cohorts per dose: the single patient, the two that complete three, three more
-        super().__init__(k, cohort_size=3, n_cohorts=3 * k, start_dose=start_dose)
-        self.variant = check_variant(variant)
+        super().__init__(n_doses, start_dose=start_dose, variant=variant)
 
     @property
     def max_n(self) -> int:
@@ -183,27 +181,3 @@ class AcceleratedTitration(Design):
         rows += decision_rows(self.variant == "de-escalation", lang)
         return pd.DataFrame(rows, columns=[t("tpt_col_outcome", lang), t("tpt_col_decision", lang)])
 
-    def describe(self, lang: str = "en") -> str:
-        """The design in protocol language, including what this model leaves out."""
-        lang = check_lang(lang)
-        variant = "atd_describe_deescalation" if self.variant == "de-escalation" else "tpt_describe_stop_below"
-        parts = [t("atd_describe", lang, k=self.n_doses, start=self.start_dose), t(variant, lang),
-                 t("atd_describe_end", lang, max_n=self.max_n)]
-        return ("" if lang == "zh-tw" else " ").join(parts)
-
-    def exact(self, true_tox) -> OperatingCharacteristics:
-        """Exact operating characteristics (no Monte Carlo error) by enumerating every path of the trial."""
-        tox = _validate.probabilities(true_tox, "true_tox", length=self.n_doses)
-        return exact_oc(self.name, tox, self.start_dose, 1, self._step)
-
-    def _trials(self, true_tox: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Trials on given uniforms of shape (n_trials, 3K, 3); see :func:`three_plus_three.run_trials`."""
-        return run_trials(true_tox, u, self.start_dose, 1, self._step)
-
-    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
-                  **scenario) -> OperatingCharacteristics:
-        if scenario:
-            raise TypeError(f"accelerated titration needs only true_tox; got extra scenario arguments "
-                            f"{sorted(scenario)}")
-        selected, n, y = self._trials(true_tox, rng.random((n_trials, self.n_cohorts, 3)))
-        return OperatingCharacteristics.from_trials(self.name, true_tox, selected, n, y, selected == 0)

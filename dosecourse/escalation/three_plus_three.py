@@ -257,10 +257,13 @@ class ThreePlusThree(Design):
     """
 
     name = "3+3"
+    first_cohort_size = 3
+    cohorts_per_dose = 2  # three patients, then three more
+    describe_keys = ("tpt_describe", "tpt_describe_deescalation", "tpt_describe_end")
 
     def __init__(self, n_doses: int, start_dose: int = 1, variant: str = "escalation-only") -> None:
         k = _validate.positive_int(n_doses, "n_doses")
-        super().__init__(k, cohort_size=3, n_cohorts=2 * k, start_dose=start_dose)
+        super().__init__(k, cohort_size=3, n_cohorts=self.cohorts_per_dose * k, start_dose=start_dose)
         self.variant = check_variant(variant)
 
     def _step(self, n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -296,25 +299,26 @@ class ThreePlusThree(Design):
         return pd.DataFrame(rows, columns=[t("tpt_col_outcome", lang), t("tpt_col_decision", lang)])
 
     def describe(self, lang: str = "en") -> str:
-        """The 3+3 rules in protocol language."""
+        """The rules in protocol language."""
         lang = check_lang(lang)
-        variant = "tpt_describe_deescalation" if self.variant == "de-escalation" else "tpt_describe_stop_below"
-        parts = [t("tpt_describe", lang, k=self.n_doses, start=self.start_dose), t(variant, lang),
-                 t("tpt_describe_end", lang, max_n=self.max_n)]
+        intro, deescalation, end = self.describe_keys
+        variant = deescalation if self.variant == "de-escalation" else "tpt_describe_stop_below"
+        parts = [t(intro, lang, k=self.n_doses, start=self.start_dose), t(variant, lang),
+                 t(end, lang, max_n=self.max_n)]
         return ("" if lang == "zh-tw" else " ").join(parts)
 
     def exact(self, true_tox) -> OperatingCharacteristics:
         """Exact operating characteristics (no Monte Carlo error) by enumerating every path of the trial."""
         tox = _validate.probabilities(true_tox, "true_tox", length=self.n_doses)
-        return exact_oc(self.name, tox, self.start_dose, 3, self._step)
+        return exact_oc(self.name, tox, self.start_dose, self.first_cohort_size, self._step)
 
     def _trials(self, true_tox: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Trials on given uniforms of shape (n_trials, 2K, 3); see :func:`run_trials`."""
-        return run_trials(true_tox, u, self.start_dose, 3, self._step)
+        """Trials on given uniforms of shape (n_trials, n_cohorts, 3); see :func:`run_trials`."""
+        return run_trials(true_tox, u, self.start_dose, self.first_cohort_size, self._step)
 
     def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
                   **scenario) -> OperatingCharacteristics:
         if scenario:
-            raise TypeError(f"3+3 needs only true_tox; got extra scenario arguments {sorted(scenario)}")
+            raise TypeError(f"{self.name} needs only true_tox; got extra scenario arguments {sorted(scenario)}")
         selected, n, y = self._trials(true_tox, rng.random((n_trials, self.n_cohorts, 3)))
         return OperatingCharacteristics.from_trials(self.name, true_tox, selected, n, y, selected == 0)
