@@ -11,4 +11,11 @@ Conventions used throughout
 * ``lang`` is ``"en"`` or ``"zh-tw"``; labels come from :mod:`dosecourse.i18n`.
 """
 
+import numpy as _np
+
 __version__ = "0.1.0"
+
+# Numbers print as numbers: numpy 2 writes scalars as ``np.float64(0.83)``, which readers should not see in a
+# notebook, and which myst-nb cannot format when a notebook glues the value into prose (``{glue:text}`x:.2f```).
+# The classic representation (``0.83``) fixes both for every notebook that imports the course package.
+_np.set_printoptions(legacy="1.25")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -100,7 +101,35 @@ def write_config(lang: str, widgets_from_npm: bool) -> Path:
     return path
 
 
+def package_fingerprint() -> str:
+    """A hash of the dosecourse package's source (code and labels)."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "dosecourse").rglob("*")):
+        if path.suffix in (".py", ".toml"):
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def invalidate_stale_execution_cache(lang: str) -> None:
+    """Drop the notebook execution cache of ``lang`` when the package has changed since it was filled.
+
+    jupyter-cache keys a notebook on its own code only, so after a change to ``dosecourse`` a cached notebook
+    would keep showing the old numbers.  The cache stays valid while the package is unchanged.
+    """
+    cache = BUILD / lang / "_build" / ".jupyter_cache"
+    stamp = BUILD / lang / "dosecourse.sha256"
+    fingerprint = package_fingerprint()
+    if stamp.exists() and stamp.read_text() == fingerprint:
+        return
+    if cache.exists():
+        shutil.rmtree(cache)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(fingerprint)
+
+
 def build_language(lang: str, widgets_from_npm: bool) -> subprocess.CompletedProcess:
+    invalidate_stale_execution_cache(lang)
     config = write_config(lang, widgets_from_npm)
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build",
            str(ROOT / "book" / lang), "--config", str(config), "--toc", str(toc_path(lang)),
