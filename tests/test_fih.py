@@ -265,7 +265,7 @@ def test_comparison_takes_the_lowest_and_explains_why():
     assert table["Fold above the lowest"].min() == 1.0
     assert table["Flat dose for 60 kg (mg)"].iloc[2] == pytest.approx(0.6)
     zh = cmp.to_frame("zh-tw")
-    assert "最低預期生物效應劑量(MABEL)" in set(zh["方法"])
+    assert "最低預期生物效應劑量（MABEL）" in set(zh["方法"])
 
 
 def test_comparison_accepts_s9_result_in_mg_per_kg():
