@@ -294,7 +294,7 @@ class IntervalDesign(Design):
         >>> from dosecourse.escalation import BOIN
         >>> b = BOIN(0.3, n_doses=5).boundaries(6)
         >>> b.escalate[3], b.deescalate[3], b.eliminate[3]
-        (np.int64(0), np.int64(2), np.int64(3))
+        (0, 2, 3)
         """
         max_n = self.max_n if max_n is None else _validate.positive_int(max_n, "max_n")
         nn, yy = np.meshgrid(np.arange(max_n + 1), np.arange(max_n + 1), indexing="ij")
@@ -559,7 +559,7 @@ class IntervalDesign(Design):
         >>> from dosecourse.escalation import BOIN
         >>> oc = BOIN(0.3, n_doses=5).exact([0.05, 0.15, 0.30, 0.45, 0.60])
         >>> oc.n_trials is None, round(oc.selection[2], 4), round(oc.total_n, 3)
-        (True, np.float64(0.5463), 29.995)
+        (True, 0.5463, 29.995)
         """
         k, c = self.n_doses, self.cohort_size
         tox = _validate.probabilities(true_tox, "true_tox", length=k)
