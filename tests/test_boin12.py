@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -264,3 +265,26 @@ def test_bad_scenarios(design):
 def test_outcome_letters_follow_the_utility_order():
     assert OUTCOMES == ("E", "N", "B", "T")
     assert count_outcomes("1EBTN 2B", 2).tolist() == [[1, 1, 1, 1], [0, 0, 1, 0]]
+
+
+def test_decision_table_agrees_with_the_decisions(design):
+    """Every boundary in the table is the count at which next_dose/admissible actually change."""
+    table = design.decision_table(12)
+    for n in range(3, 13):
+        d_row = int(table.iloc[1][n])
+        # Observed rate at the boundary is >= lambda_d, one DLT fewer is below it (BOIN rule, Liu & Yuan 2015)
+        assert d_row / n >= design.lambda_d > (d_row - 1) / n
+        e_row = table.iloc[2][n]
+        if e_row is not pd.NA:
+            assert not design.admissible([n], [int(e_row)], [n])[0]
+            assert design.admissible([n], [int(e_row) - 1], [n])[0]
+
+
+def test_pathways_cover_every_outcome_mix_and_follow_decide(design):
+    table = design.pathways(1)
+    assert len(table) == 20  # multisets of size 3 from {E, T, B, N}: C(6, 3)
+    for _, row in table.iterrows():
+        decision = design.decide(f"1{row.iloc[1]}")
+        assert row.iloc[2] == (decision.dose if decision.dose is not None else "stop")
+    # from a published state (Lin 2020, Fig. S2): after 1NNN 2NNB, the next cohort goes to dose 3
+    assert set(design.pathways(1, outcomes="1NNN 2NNB").iloc[:, 0]) == {3}

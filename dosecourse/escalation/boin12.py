@@ -561,8 +561,81 @@ class BOIN12(Design):
                  n_star=self.n_star, n_explore=self.n_explore, c_t=f"{self.cutoff_tox:g}",
                  c_e=f"{self.cutoff_eff:g}")
 
-    def pathways(self, n_cohorts: int = 2, n=None, y=None, current: int | None = None,
-                 lang: str = "en") -> pd.DataFrame:
-        """Not available: each patient has four outcomes, so use :meth:`decide` on outcome strings."""
-        raise NotImplementedError("BOIN12 decisions need efficacy as well as toxicity; enumerate outcome strings "
-                                  "and call decide() instead of pathways()")
+    def decision_table(self, max_n: int | None = None, lang: str = "en") -> pd.DataFrame:
+        """The count boundaries of BOIN12 for 1..``max_n`` patients at a dose (default: the maximum sample size).
+
+        Rows: de-escalate if the number of DLTs is at least the BOIN boundary (observed rate
+        :math:`\\ge \\lambda_d`); eliminate the dose (and all higher) if DLTs are at least the toxicity
+        admissibility boundary; exclude the dose if responses are at most the efficacy admissibility boundary.
+        Escalation has no count boundary: when neither rule applies, the most desirable admissible dose is
+        chosen (see :meth:`describe`).  All entries come from the design's own rules (:meth:`admissible`,
+        ``lambda_d``), so the table cannot drift from the decisions.
+
+        Examples
+        --------
+        >>> BOIN12(5).decision_table(6).loc[:, [3, 6]]  # doctest: +NORMALIZE_WHITESPACE
+                                                 3  6
+        Number of patients treated               3  6
+        De-escalate if # of DLT >=               2  3
+        Eliminate if # of DLT >=                 3  4
+        Exclude if # of responses <=          <NA>  0
+        """
+        lang = check_lang(lang)
+        max_n = self.max_n if max_n is None else _validate.positive_int(max_n, "max_n")
+        rows = {key: [] for key in ("boin12_row_n", "boin12_row_deescalate", "boin12_row_eliminate",
+                                    "boin12_row_exclude")}
+        for n in range(1, max_n + 1):
+            y = np.arange(n + 1)
+            rate_high = y / n >= self.lambda_d
+            tox_out = ~self.admissible(np.full((n + 1, 1), n), y[:, None], np.full((n + 1, 1), n))[:, 0]
+            eff_out = ~self.admissible(np.full((n + 1, 1), n), np.zeros((n + 1, 1)), y[:, None])[:, 0]
+            rows["boin12_row_n"].append(n)
+            rows["boin12_row_deescalate"].append(int(y[rate_high][0]) if rate_high.any() else pd.NA)
+            rows["boin12_row_eliminate"].append(int(y[tox_out][0]) if tox_out.any() else pd.NA)
+            rows["boin12_row_exclude"].append(int(y[eff_out][-1]) if eff_out.any() else pd.NA)
+        return pd.DataFrame([rows[key] for key in rows], index=[t(key, lang) for key in rows],
+                            columns=range(1, max_n + 1), dtype="Int64")
+
+    def pathways(self, n_cohorts: int = 1, outcomes: str = "", lang: str = "en") -> pd.DataFrame:
+        """Dose transition pathways: every outcome mix of the next ``n_cohorts`` cohorts and where it leads.
+
+        A cohort's outcome is how many of its patients had efficacy only (E), toxicity only (T), both (B) or
+        neither (N); the order within a cohort does not matter, so a cohort of 3 has 20 outcome mixes and two
+        cohorts 400.  Each row follows one sequence through :meth:`decide`, starting after ``outcomes`` (an
+        outcome string of the trial so far; empty: the first cohort goes to ``start_dose``).
+
+        Examples
+        --------
+        >>> table = BOIN12(5).pathways(1)
+        >>> len(table), table.iloc[0].tolist(), table.iloc[-1].tolist()
+        (20, [1, 'EEE', 1], [1, 'NNN', 2])
+        """
+        from itertools import combinations_with_replacement
+
+        lang = check_lang(lang)
+        _validate.positive_int(n_cohorts, "n_cohorts")
+        mixes = ["".join(m) for m in combinations_with_replacement("ETBN", self.cohort_size)]
+        if outcomes.strip():
+            first = self.decide(outcomes)
+            if first.dose is None:
+                raise ValueError("the trial has already stopped after these outcomes; there is no pathway to show")
+            start = first.dose
+        else:
+            start = self.start_dose
+        rows = []
+
+        def walk(history: str, dose: int, i: int, row: dict) -> None:
+            for mix in mixes:
+                text = f"{history} {dose}{mix}".strip()
+                decision = self.decide(text)
+                step = {**row, t("pathway_cohort_dose", lang, i=i): dose,
+                        t("pathway_cohort_outcomes", lang, i=i): mix,
+                        t("pathway_next", lang, i=i): (t("pathway_stop", lang) if decision.dose is None
+                                                      else decision.dose)}
+                if decision.dose is None or i == n_cohorts:
+                    rows.append(step)
+                else:
+                    walk(text, decision.dose, i + 1, step)
+
+        walk(outcomes.strip(), start, 1, {})
+        return pd.DataFrame(rows, dtype=object).fillna("")
