@@ -573,12 +573,15 @@ class BOIN12(Design):
 
         Examples
         --------
+        With 6 patients, 4 DLTs give :math:`\\Pr(p_T > 0.35) = 0.94 < 0.95` and 5 give 0.99, so elimination
+        needs 5; 0 responses give :math:`\\Pr(p_E < 0.25) = 1 - 0.75^7 = 0.87 < 0.90`, so no exclusion yet:
+
         >>> BOIN12(5).decision_table(6).loc[:, [3, 6]]  # doctest: +NORMALIZE_WHITESPACE
-                                                 3  6
-        Number of patients treated               3  6
-        De-escalate if # of DLT >=               2  3
-        Eliminate if # of DLT >=                 3  4
-        Exclude if # of responses <=          <NA>  0
+                                         3     6
+        Number of patients treated       3     6
+        De-escalate if # of DLT >=       2     3
+        Eliminate if # of DLT >=         3     5
+        Exclude if # of responses <=  <NA>  <NA>
         """
         lang = check_lang(lang)
         max_n = self.max_n if max_n is None else _validate.positive_int(max_n, "max_n")
