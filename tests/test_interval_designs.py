@@ -253,3 +253,10 @@ def test_bad_arguments(design_class, kwargs, exc, word):
 def test_simulate_rejects_unknown_scenario():
     with pytest.raises(TypeError, match="true_eff"):
         esc.simulate(esc.Keyboard(0.3, 3), [0.1, 0.2, 0.3], 10, true_eff=[0.2, 0.3, 0.4])
+
+
+def test_interval_designs_take_cohort_arguments_in_boins_order():
+    """Keyboard(0.3, 5, 3, 10) means what BOIN(0.3, 5, 3, 10) means: cohorts of 3, 10 cohorts."""
+    for cls in (esc.BOIN, esc.MTPI, esc.MTPI2, esc.Keyboard):
+        design = cls(0.3, 5, 1, 24)
+        assert (design.cohort_size, design.n_cohorts, design.max_n) == (1, 24, 24)

@@ -30,9 +30,11 @@ class UPMDesign(IntervalDesign):
         Target DLT probability, in [0.05, 0.6].
     n_doses : int
         Number of dose levels K.
+    cohort_size, n_cohorts
+        Patients per cohort and maximum number of cohorts (same order as :class:`BOIN`).
     epsilon1, epsilon2 : float
         The equivalence interval is ``(target - epsilon1, target + epsilon2)``, inside (0, 1).
-    cohort_size, n_cohorts, cutoff_eli, extrasafe, offset, n_earlystop, start_dose
+    cutoff_eli, extrasafe, offset, n_earlystop, start_dose
         As in :class:`~dosecourse.escalation.interval.IntervalDesign`.
 
     Notes
@@ -66,9 +68,10 @@ class UPMDesign(IntervalDesign):
     describe_key = ""
     """Label id of the design's rule in words."""
 
-    def __init__(self, target: float, n_doses: int, epsilon1: float = 0.05, epsilon2: float = 0.05,
-                 cohort_size: int = 3, n_cohorts: int = 10, cutoff_eli: float = 0.95, extrasafe: bool = False,
+    def __init__(self, target: float, n_doses: int, cohort_size: int = 3, n_cohorts: int = 10,
+                 epsilon1: float = 0.05, epsilon2: float = 0.05, cutoff_eli: float = 0.95, extrasafe: bool = False,
                  offset: float = 0.05, n_earlystop: int = 100, start_dose: int = 1) -> None:
+        # Same leading arguments as BOIN (target, n_doses, cohort_size, n_cohorts), then the design's own.
         super().__init__(target, n_doses, cohort_size, n_cohorts, cutoff_eli, extrasafe, offset, n_earlystop,
                          start_dose)
         self.lower, self.upper = equivalence_interval(self.target, epsilon1, epsilon2)
