@@ -2,7 +2,8 @@
 
     python tools/build_book.py                      # both languages -> _build/site/{index.html,en/,zh-tw/}
     python tools/build_book.py --lang zh-tw         # one language
-    python tools/build_book.py --widgets-from-npm   # intranet: widget JavaScript from the npm registry
+    python tools/build_book.py --intranet           # serve widget JavaScript and MathJax from the site itself,
+                                                    # taken from the npm registry at build time
 
 Plain Python, so the same command works on Windows, macOS and Linux.  ``_config.yml`` and ``_toc.yml`` are
 the source of truth; the Chinese build merges ``_config.zh-tw.yml`` over ``_config.yml`` and uses
@@ -29,10 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "zh-tw")
 BUILD = ROOT / "_build"
 SITE = BUILD / "site"
-# Widget JavaScript for the intranet option: exact versions, from the npm registry, at build time.
-NPM_WIDGET_PACKAGES = {
-    "requirejs@2.3.8": "require.js",
-    "@jupyter-widgets/html-manager@1.0.15": "dist/embed-amd.js",
+# What the intranet option serves from the site instead of public CDNs: exact versions from the npm registry,
+# fetched at build time (nothing third-party is committed).  package -> (folder in the tarball, files or
+# sub-folders to take, folder under _static/).  MathJax needs its fonts and the parts it loads on demand.
+NPM_ASSETS = {
+    "requirejs@2.3.8": ("package", ["require.js"], "widgets"),
+    "@jupyter-widgets/html-manager@1.0.15": ("package/dist", ["embed-amd.js"], "widgets"),
+    "mathjax@3.2.2": ("package/es5", ["tex-mml-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "sre",
+                                      "ui"], "mathjax"),
 }
 
 
@@ -60,26 +65,25 @@ def toc_path(lang: str) -> Path:
     return ROOT / ("_toc.yml" if lang == "en" else f"_toc.{lang}.yml")
 
 
-def fetch_widget_js(target: Path) -> list[str]:
-    """Download require.js and the ipywidgets HTML manager from the npm registry into ``target``."""
+def fetch_npm_assets(static: Path) -> None:
+    """Download :data:`NPM_ASSETS` from the npm registry with ``npm pack`` and unpack them into ``static``."""
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("--widgets-from-npm needs npm (Node.js) on the PATH")
-    target.mkdir(parents=True, exist_ok=True)
-    files = []
+        sys.exit("--intranet needs npm (Node.js) on the PATH")
     with tempfile.TemporaryDirectory() as tmp:
-        for spec, member in NPM_WIDGET_PACKAGES.items():
+        for spec, (root, members, folder) in NPM_ASSETS.items():
             out = subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", tmp], check=True,
                                  capture_output=True, text=True).stdout.strip().splitlines()[-1]
             with tarfile.open(Path(tmp, out)) as tar:
-                data = tar.extractfile(f"package/{member}").read()
-            name = Path(member).name
-            (target / name).write_bytes(data)
-            files.append(name)
-    return files
+                for info in tar.getmembers():
+                    rel = info.name[len(root) + 1:] if info.name.startswith(root + "/") else None
+                    if info.isfile() and rel and any(rel == m or rel.startswith(m + "/") for m in members):
+                        target = static / folder / rel
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(tar.extractfile(info).read())
 
 
-def write_config(lang: str, widgets_from_npm: bool) -> Path:
+def write_config(lang: str, intranet: bool) -> Path:
     """Write the merged configuration of ``lang`` into its build folder and return its path."""
     config = language_config(lang)
     sphinx = config.setdefault("sphinx", {})
@@ -87,13 +91,15 @@ def write_config(lang: str, widgets_from_npm: bool) -> Path:
     # make them absolute (relative to the repository root, as written in _config.yml).
     sphinx["local_extensions"] = {name: str(ROOT / path) for name, path in
                                   (sphinx.get("local_extensions") or {}).items()}
-    if widgets_from_npm:
-        js_dir = BUILD / "widget-js"
-        files = fetch_widget_js(js_dir / "_static" / "widgets")
+    if intranet:
+        static = BUILD / "npm-assets" / "_static"
+        if not static.exists():
+            fetch_npm_assets(static)
         cfg = sphinx.setdefault("config", {})
-        cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(js_dir / "_static")]
+        cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(static)]
         # Paths are relative to _static/ (Sphinx adds the prefix).
-        cfg["nb_ipywidgets_js"] = {f"widgets/{name}": {} for name in files}
+        cfg["nb_ipywidgets_js"] = {"widgets/require.js": {}, "widgets/embed-amd.js": {}}
+        cfg["mathjax_path"] = "mathjax/tex-mml-chtml.js"
     out = BUILD / lang
     out.mkdir(parents=True, exist_ok=True)
     path = out / "_config.yml"
@@ -128,9 +134,9 @@ def invalidate_stale_execution_cache(lang: str) -> None:
     stamp.write_text(fingerprint)
 
 
-def build_language(lang: str, widgets_from_npm: bool) -> subprocess.CompletedProcess:
+def build_language(lang: str, intranet: bool) -> subprocess.CompletedProcess:
     invalidate_stale_execution_cache(lang)
-    config = write_config(lang, widgets_from_npm)
+    config = write_config(lang, intranet)
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build",
            str(ROOT / "book" / lang), "--config", str(config), "--toc", str(toc_path(lang)),
            "--path-output", str(BUILD / lang), "--builder", "html", "-W", "-n", "--keep-going",
@@ -187,13 +193,13 @@ def assemble(langs: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lang", nargs="+", choices=LANGS, default=list(LANGS))
-    parser.add_argument("--widgets-from-npm", action="store_true",
-                        help="take require.js and the ipywidgets HTML manager from the npm registry at build "
-                             "time and serve them from the site (for intranets without CDN access)")
+    parser.add_argument("--intranet", "--widgets-from-npm", dest="intranet", action="store_true",
+                        help="take require.js, the ipywidgets HTML manager and MathJax from the npm registry at "
+                             "build time and serve them from the site (for intranets without CDN access)")
     args = parser.parse_args(argv)
     # The languages build in parallel: each executes its own notebooks, and the machine has cores for both.
     with ThreadPoolExecutor(max_workers=len(args.lang)) as pool:
-        results = dict(zip(args.lang, pool.map(lambda lang: build_language(lang, args.widgets_from_npm),
+        results = dict(zip(args.lang, pool.map(lambda lang: build_language(lang, args.intranet),
                                                args.lang)))
     failed = [lang for lang, r in results.items() if r.returncode != 0]
     for lang, result in results.items():
