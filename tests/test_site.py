@@ -181,6 +181,8 @@ def test_executed_pages_show_no_errors_warnings_or_missing_glyphs(site):
             assert "Glyph" not in text and "missing from font" not in text, f"{path}: missing glyphs"
             assert 'class="output stderr"' not in text, f"{path}: a cell wrote to stderr"
             assert "Traceback" not in text, f"{path}: a traceback on the page"
+            # BibTeX's "and others" must print as "et al." (book/_ext/course_bibstyle.py)
+            assert "and others" not in text, f"{path}: a citation prints BibTeX's 'and others' literally"
 
 
 def test_notebook_pages_offer_the_ipynb_download(site):
