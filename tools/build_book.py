@@ -33,6 +33,7 @@ SITE = BUILD / "site"
 # What the intranet option serves from the site instead of public CDNs: exact versions from the npm registry,
 # fetched at build time (nothing third-party is committed).  package -> (folder in the tarball, files or
 # sub-folders to take, folder under _static/).  MathJax needs its fonts and the parts it loads on demand.
+NPM_STATIC = BUILD / "npm-assets" / "_static"
 NPM_ASSETS = {
     "requirejs@2.3.8": ("package", ["require.js"], "widgets"),
     "@jupyter-widgets/html-manager@1.0.15": ("package/dist", ["embed-amd.js"], "widgets"),
@@ -92,11 +93,8 @@ def write_config(lang: str, intranet: bool) -> Path:
     sphinx["local_extensions"] = {name: str(ROOT / path) for name, path in
                                   (sphinx.get("local_extensions") or {}).items()}
     if intranet:
-        static = BUILD / "npm-assets" / "_static"
-        if not static.exists():
-            fetch_npm_assets(static)
         cfg = sphinx.setdefault("config", {})
-        cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(static)]
+        cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(NPM_STATIC)]
         # Paths are relative to _static/ (Sphinx adds the prefix).
         cfg["nb_ipywidgets_js"] = {"widgets/require.js": {}, "widgets/embed-amd.js": {}}
         cfg["mathjax_path"] = "mathjax/tex-mml-chtml.js"
@@ -171,7 +169,7 @@ if (!location.search.includes("choose")) {{
 <body>
 <h1>{title_en}<br>{title_zh}</h1>
 <a href="en/index.html" hreflang="en" lang="en">English</a>
-<a href="zh-tw/index.html" hreflang="zh-Hant-TW" lang="zh-Hant-TW">繁體中文(台灣)</a>
+<a href="zh-tw/index.html" hreflang="zh-Hant-TW" lang="zh-Hant-TW">繁體中文（台灣）</a>
 </body>
 </html>
 """
@@ -197,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="take require.js, the ipywidgets HTML manager and MathJax from the npm registry at "
                              "build time and serve them from the site (for intranets without CDN access)")
     args = parser.parse_args(argv)
+    if args.intranet and not NPM_STATIC.exists():
+        fetch_npm_assets(NPM_STATIC)  # once, before the parallel builds use it
     # The languages build in parallel: each executes its own notebooks, and the machine has cores for both.
     with ThreadPoolExecutor(max_workers=len(args.lang)) as pool:
         results = dict(zip(args.lang, pool.map(lambda lang: build_language(lang, args.intranet),
