@@ -102,8 +102,7 @@ def write_search_dictionary(app: Sphinx, config) -> None:
     """For a Chinese build, give jieba the glossary's Chinese terms as a user dictionary."""
     if not config.course_language.startswith("zh"):
         return
-    glossary = Path(app.srcdir, config.course_glossary).resolve()
-    entries = yaml.safe_load(glossary.read_text(encoding="utf-8"))
+    entries = load_glossary(app)
     words = sorted({e["zh"] for e in entries} | {w for e in entries for w in e.get("zh_search", [])})
     target = Path(app.doctreedir).parent / "jieba-course-dict.txt"
     target.parent.mkdir(parents=True, exist_ok=True)
