@@ -41,6 +41,7 @@ from . import escalation as esc
 from .escalation.bfboin import BackfillTrials
 from .i18n import check_lang, t
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 PAPER_DESIGN: Mapping[str, float] = {
     "target": 0.25, "n_doses": 5, "cohort_size": 3, "n_cohorts": 10, "n_earlystop": 9, "n_cap_backfill": 12,
@@ -706,7 +707,6 @@ def widget(lang: str = "en", *, scenario: int = 3, n_cap_backfill: int = 12, acc
         The controls and the figure.
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     style = {"description_width": "11em"}
@@ -720,16 +720,6 @@ def widget(lang: str = "en", *, scenario: int = 3, n_cap_backfill: int = 12, acc
     rate = w.FloatSlider(value=float(min(max(accrual_per_month, 1.0), 8.0)), min=1.0, max=8.0, step=0.5,
                          readout_format=".1f", description=t("bfv_w_accrual", lang), continuous_update=False,
                          style=style, layout=layout)
-    out = w.Output()
-
-    def redraw(_change=None) -> None:
-        fig = widget_figure(scen.value, cap.value, rate.value, n_trials, seed, lang)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
-
-    for control in (scen, cap, rate):
-        control.observe(redraw, names="value")
-    redraw()
+    out = live_output((scen, cap, rate),
+                      lambda: widget_figure(scen.value, cap.value, rate.value, n_trials, seed, lang))
     return w.VBox([scen, cap, rate, out])

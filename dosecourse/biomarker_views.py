@@ -30,13 +30,13 @@ import html
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from .biomarkers import BiomarkerModel, BODSimulation, simulate_bod_estimation
 from .i18n import check_lang, t
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 DEFAULT_MODEL = BiomarkerModel(e0=0.0, emax=100.0, ed50=20.0, hill=1.0)
 """The chapter's biomarker: target inhibition (%) with E0 = 0, Emax = 100, ED50 = 20 mg, Hill 1 (invented)."""
@@ -339,7 +339,6 @@ def widget(lang: str = "en", *, n_per_dose: int = 3, noise_sd: float = DEFAULT_N
         The controls, a line of shares and the figure.
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     if dose_set not in DOSE_SETS:
@@ -354,18 +353,11 @@ def widget(lang: str = "en", *, n_per_dose: int = 3, noise_sd: float = DEFAULT_N
     doses = w.Dropdown(options=[(t(f"bmv_set_{k}", lang), k) for k in DOSE_SETS], value=dose_set,
                        description=t("bmv_w_doses", lang), style=style, layout=layout)
     text = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> Figure:
         sim = simulate(n.value, sd.value, doses.value)
         text.value = html.escape(shares_text(sim, lang))
-        fig = estimate_figure(sim, lang)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        return estimate_figure(sim, lang)
 
-    for c in (n, sd, doses):
-        c.observe(redraw, names="value")
-    redraw()
+    out = live_output((n, sd, doses), render)
     return w.VBox([n, sd, doses, text, out])

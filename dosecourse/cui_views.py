@@ -34,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
@@ -42,6 +41,7 @@ from . import utility as u
 from .i18n import check_lang, t
 from .pd import sigmoid_emax
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 DOSES_MG: tuple[int, ...] = (25, 50, 100, 200, 400)
 """The five doses (mg) of the chapter's example."""
@@ -473,7 +473,6 @@ def widget(lang: str = "en", *, curves: CurveScenario = CURVES, w_efficacy: floa
     ipywidgets.VBox
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     style = {"description_width": "12em"}
@@ -491,20 +490,12 @@ def widget(lang: str = "en", *, curves: CurveScenario = CURVES, w_efficacy: floa
     slope = slider(w.FloatSlider, curves.tox_slope, 0.5, 6.0, 0.1, "cuiv_w_slope", ".1f")
     n = slider(w.IntSlider, n_per_dose, 3, 60, 3, "cuiv_w_n", "d")
     text = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> Figure:
         cs = CurveScenario(emax.value, ed50.value, hill.value, td50.value, slope.value)
         sc = scenario(cs, w_efficacy=weight.value, n_per_dose=n.value)
         text.value = html.escape(summary_text(sc, lang))
-        fig = _widen(u.cui_figure(sc.result, sc.prob_best, lang=lang))
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        return _widen(u.cui_figure(sc.result, sc.prob_best, lang=lang))
 
-    controls = (weight, n, emax, ed50, hill, td50, slope)
-    for c in controls:
-        c.observe(redraw, names="value")
-    redraw()
+    out = live_output((weight, n, emax, ed50, hill, td50, slope), render)
     return w.VBox([w.HBox([w.VBox([weight, emax, ed50, hill]), w.VBox([n, td50, slope])]), text, out])

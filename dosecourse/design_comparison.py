@@ -58,6 +58,7 @@ from . import _validate
 from . import escalation as esc
 from .i18n import check_lang, t
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 TARGET: float = 0.30
 """Target DLT probability of the chapter."""
@@ -783,7 +784,6 @@ def widget(lang: str = "en", true_tox: Sequence[float] = DEFAULT_SCENARIOS["mid"
     ipywidgets.VBox
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     p0 = check_scenario(true_tox, target)
@@ -802,23 +802,16 @@ def widget(lang: str = "en", true_tox: Sequence[float] = DEFAULT_SCENARIOS["mid"
                      description=t("dcmp_w_method", lang), style={"description_width": "6em"},
                      layout=w.Layout(width="26em"))
     text = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> list:
         chosen = {b.description: pool[b.description] for b in boxes if b.value}
-        with out:
-            out.clear_output(wait=True)
-            if not chosen:
-                text.value = html.escape(t("dcmp_w_none", lang))
-                return
-            comp = compare([s.value for s in sliders], chosen, target, how.value, n_trials, seed)
-            fig = comparison_figure(comp, lang)
-            text.value = status_html(comp, lang)
-            display(fig)
-            display(comp.to_frame(lang))
-            plt.close(fig)
+        if not chosen:
+            text.value = html.escape(t("dcmp_w_none", lang))
+            return []
+        comp = compare([s.value for s in sliders], chosen, target, how.value, n_trials, seed)
+        fig = comparison_figure(comp, lang)
+        text.value = status_html(comp, lang)
+        return [fig, comp.to_frame(lang)]
 
-    for c in (*sliders, *boxes, how):
-        c.observe(redraw, names="value")
-    redraw()
+    out = live_output((*sliders, *boxes, how), render)
     return w.VBox([w.HBox([w.VBox(sliders), w.VBox([w.HBox(boxes[:3]), w.HBox(boxes[3:]), how])]), text, out])

@@ -27,13 +27,14 @@ import html
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from matplotlib import pyplot as plt
+from matplotlib import pyplot as plt  # noqa: F401  (the docstring examples use plt)
 from matplotlib.figure import Figure
 
 from . import expansion, expansion_cases
 from .expansion import MarginLike
 from .i18n import check_lang, t
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 DEFAULT_RATES: tuple[float, float] = (0.35, 0.50)
 """True response rates of the widget's starting state (two doses): a 15-point advantage of the higher dose."""
@@ -232,7 +233,6 @@ def widget(lang: str = "en", *, p: Sequence[float] = DEFAULT_RATES, n_per_arm: i
         The controls, the text and the figure.
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     start = [float(x) for x in p]
@@ -252,22 +252,15 @@ def widget(lang: str = "en", *, p: Sequence[float] = DEFAULT_RATES, n_per_arm: i
     n = w.IntSlider(value=int(n_per_arm), min=5, max=150, step=1, description=t("rdv_w_n", lang),
                     continuous_update=False, style=style, layout=layout)
     text = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> Figure:
         k = n_doses.value
         rates[2].layout.display = "" if k == 3 else "none"
         # Sliders hold binary floats; round to the displayed two decimals so the tie convention reads exactly.
         pv = [round(s.value, 2) for s in rates[:k]]
         mv = round(m.value, 2)
         text.value = summary_html(pv, n.value, mv, lang)
-        fig = selection_view_figure(pv, n.value, mv, lang, n_max=max(N_MAX, n.value))
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        return selection_view_figure(pv, n.value, mv, lang, n_max=max(N_MAX, n.value))
 
-    for c in (n_doses, *rates, m, n):
-        c.observe(redraw, names="value")
-    redraw()
+    out = live_output((n_doses, *rates, m, n), render)
     return w.VBox([w.HBox([w.VBox([n_doses, m, n]), w.VBox(rates)]), text, out])

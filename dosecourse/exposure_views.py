@@ -33,6 +33,7 @@ from matplotlib.ticker import FuncFormatter
 from . import _validate, dose_grid, pk
 from .i18n import check_lang, t
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 _SCHEME_COLOURS = dict(zip(dose_grid.SCHEMES, (OKABE_ITO[1], OKABE_ITO[0], OKABE_ITO[2])))
 
@@ -305,7 +306,6 @@ def widget(lang: str = "en", *, fold: float = 9.4, scheme: str = "doubling", hil
         The controls, the text and the figure.
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     style = {"description_width": "12em"}
@@ -319,19 +319,12 @@ def widget(lang: str = "en", *, fold: float = 9.4, scheme: str = "doubling", hil
                            description=t("expv_w_hill", lang), continuous_update=False, style=style,
                            layout=layout)
     text = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> Figure:
         kwargs = {"gsd": gsd, "n_trials": n_trials, "seed": seed, "lang": lang}
         text.value = "<br>".join(html.escape(line) for line in
                                  explain(fold_w.value, scheme_w.value, hill_w.value, **kwargs).splitlines())
-        fig = below_active_figure(fold_w.value, scheme_w.value, hill_w.value, **kwargs)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        return below_active_figure(fold_w.value, scheme_w.value, hill_w.value, **kwargs)
 
-    for c in (fold_w, scheme_w, hill_w):
-        c.observe(redraw, names="value")
-    redraw()
+    out = live_output((fold_w, scheme_w, hill_w), render)
     return w.VBox([fold_w, scheme_w, hill_w, text, out])

@@ -40,6 +40,7 @@ from . import _validate, fih
 from .i18n import check_lang, t
 from .pd import occupancy
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 TEACHING_KD_NM = 2.0
 """K_D (nM) of the chapter's anti-CD28 teaching antibody: inside the 1.67-2.67 nM range implied by the reported
@@ -398,7 +399,6 @@ def widget(lang: str = "en", *, kd_nm: float = TEACHING_KD_NM, occupancy_fractio
         The controls, the explanation and the figure.
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     style = {"description_width": "12em"}
@@ -414,23 +414,16 @@ def widget(lang: str = "en", *, kd_nm: float = TEACHING_KD_NM, occupancy_fractio
                           readout_format=".3g", description=t("mv_w_target", lang), continuous_update=False,
                           style=style, layout=layout)
     text = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> Figure:
         total = rt.value if use_rt.value else 0.0
         rt.disabled = not use_rt.value
         summary = mabel_summary(kd.value, ro.value / 100.0, target_total_nm=total,
                                 tox_dose_mg_per_kg=tox_dose_mg_per_kg, lang=lang)
         text.value = "<br>".join(html.escape(line) for line in summary.splitlines())
-        fig = occupancy_dose_figure(kd.value, target_total_nm=total if use_rt.value else None,
-                                    mabel_occupancies=(ro.value / 100.0,), given_dose_mg_per_kg=given_dose_mg_per_kg,
-                                    mrsd_mg_per_kg=tox_dose_mg_per_kg, lang=lang)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        return occupancy_dose_figure(kd.value, target_total_nm=total if use_rt.value else None,
+                                     mabel_occupancies=(ro.value / 100.0,), given_dose_mg_per_kg=given_dose_mg_per_kg,
+                                     mrsd_mg_per_kg=tox_dose_mg_per_kg, lang=lang)
 
-    for c in (kd, ro, use_rt, rt):
-        c.observe(redraw, names="value")
-    redraw()
+    out = live_output((kd, ro, use_rt, rt), render)
     return w.VBox([w.HBox([w.VBox([kd, ro]), w.VBox([use_rt, rt])]), text, out])

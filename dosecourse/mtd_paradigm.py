@@ -58,13 +58,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 from scipy.special import expit
 
 from . import _validate
 from .i18n import check_lang, t
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 DEFAULTS: dict[str, float] = {
     "ed50": 10.0,
@@ -471,7 +471,6 @@ def widget(lang: str = "en", **params: float):
         The sliders, a one-line summary (:meth:`ParadigmComparison.summary`) and the figure.
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     start = _params(**params)
@@ -482,21 +481,13 @@ def widget(lang: str = "en", **params: float):
                                       description=t(f"mtdp_slider_{name}", lang), continuous_update=False,
                                       style={"description_width": "9em"}, layout=w.Layout(width="24em"))
     summary = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> Figure:
         values = {**start, **{name: s.value for name, s in sliders.items()}}
-        res = compare(**values)
-        fig = figure(lang, **values)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
-        summary.value = html.escape(res.summary(lang))
+        summary.value = html.escape(compare(**values).summary(lang))
+        return figure(lang, **values)
 
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    redraw()
+    out = live_output(sliders.values(), render)
     names = list(sliders)
     controls = w.HBox([w.VBox([sliders[n] for n in names[:3]]), w.VBox([sliders[n] for n in names[3:]])])
     return w.VBox([controls, summary, out])

@@ -34,6 +34,7 @@ from matplotlib.ticker import FuncFormatter
 from . import fih
 from .i18n import check_lang, t
 from .plotting import OKABE_ITO, new_figure
+from .widgets import live_output
 
 DEFAULT_NOAEL: Mapping[str, float] = {"rat": 50.0, "dog": 10.0}
 """NOAELs (mg/kg) of the chapter's worked example: a rat and a dog study of one small molecule."""
@@ -276,7 +277,6 @@ def widget(lang: str = "en", *, rodent: str = "rat", nonrodent: str = "dog",
         The controls, the explanation and the figure.
     """
     import ipywidgets as w
-    from IPython.display import display
 
     lang = check_lang(lang)
     style = {"description_width": "10em"}
@@ -303,22 +303,14 @@ def widget(lang: str = "en", *, rodent: str = "rat", nonrodent: str = "dog",
                        readout_format=".0f", description=t("sdv_w_safety_factor", lang),
                        continuous_update=False, style=style, layout=layout)
     text = w.HTML()
-    out = w.Output()
 
-    def redraw(_change=None) -> None:
+    def render() -> Figure:
         override = {"rodent": rod.value, "nonrodent": non.value}.get(choice.value)
         res = fih.mrsd({rod.value: n_rod.value, non.value: n_non.value}, sf.value, species=override,
                        reason=None if override is None else t("sdv_w_override_reason", lang),
                        pad_mg_per_kg=pad_mg_per_kg)
         text.value = explain_html(res, lang)
-        fig = hed_figure(res, lang)
-        with out:
-            out.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+        return hed_figure(res, lang)
 
-    controls = (rod, non, n_rod, n_non, choice, sf)
-    for c in controls:
-        c.observe(redraw, names="value")
-    redraw()
+    out = live_output((rod, non, n_rod, n_non, choice, sf), render)
     return w.VBox([w.HBox([w.VBox([rod, n_rod, choice]), w.VBox([non, n_non, sf])]), text, out])

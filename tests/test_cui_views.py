@@ -15,7 +15,6 @@ import doctest
 import warnings
 
 import matplotlib
-import numpy as np
 import pytest
 from matplotlib import pyplot as plt
 

@@ -19,7 +19,6 @@ import pytest
 from matplotlib import pyplot as plt
 
 from dosecourse import design_comparison as dc
-from dosecourse import escalation as esc
 from dosecourse.i18n import LANGS, catalogue, t
 
 matplotlib.use("Agg")
