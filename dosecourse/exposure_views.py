@@ -119,6 +119,16 @@ def exposure_ladder_figure(start_mg: float, cl: float, f: float, auc_target: flo
     return fig
 
 
+def _step_ratio_axes(ax, ticks: list[float]) -> None:
+    """A log axis of step ratios (ticks as plain numbers) against a probability from 0 to 100%."""
+    ax.set_xscale("log")
+    ax.set_xticks(ticks)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: ""))
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+
+
 def step_risk_figure(hills: tuple[float, ...] = (1.0, 2.0, 4.0), p_current: float = 0.10, *,
                      lang: str = "en") -> Figure:
     """One +33% step and one +100% step from a dose with risk ``p_current``, on curves of different steepness.
@@ -163,12 +173,7 @@ def step_risk_figure(hills: tuple[float, ...] = (1.0, 2.0, 4.0), p_current: floa
             color=_SCHEME_COLOURS["constant_33"], fontsize=9.5)
     ax.text(2.0, 1.01, t("expv_step_100", lang), transform=trans, ha="center", va="bottom",
             color=_SCHEME_COLOURS["doubling"], fontsize=9.5)
-    ax.set_xscale("log")
-    ax.set_xticks([0.5, 1, 1.33, 2, 4])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
-    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: ""))
-    ax.set_ylim(0, 1)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+    _step_ratio_axes(ax, [0.5, 1, 1.33, 2, 4])
     ax.set_xlabel(t("expv_step_xlabel", lang))
     ax.set_ylabel(t("expv_step_ylabel", lang))
     ax.set_title(t("expv_step_title", lang, p=f"{p_current:.0%}"), loc="left", pad=22)
@@ -238,12 +243,7 @@ def below_active_figure(fold: float = 9.4, scheme: str = "doubling", hill: float
                    alpha=1.0 if chosen else 0.55, zorder=3,
                    label=t("expv_cross_legend", lang, scheme=dose_grid.scheme_label(name, lang), ratio=f"{ratio:g}",
                            p=f"{p_next:.0%}"))
-    right.set_xscale("log")
-    right.set_xticks([0.5, 1, 1.33, 2, 3])
-    right.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
-    right.xaxis.set_minor_formatter(FuncFormatter(lambda v, _pos: ""))
-    right.set_ylim(0, 1)
-    right.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:.0%}"))
+    _step_ratio_axes(right, [0.5, 1, 1.33, 2, 3])
     right.set_xlabel(t("expv_cross_xlabel", lang))
     right.set_ylabel(t("expv_step_ylabel", lang))
     right.set_title(t("expv_cross_title", lang, n=f"{hill:g}"), loc="left", fontsize=11)

@@ -23,9 +23,11 @@ class MTPI2(UPMDesign):
         Target DLT probability p_T, in [0.05, 0.6].
     n_doses : int
         Number of dose levels K.
+    cohort_size, n_cohorts
+        Patients per cohort and maximum number of cohorts (same order as :class:`BOIN`).
     epsilon1, epsilon2 : float
         Equivalence interval ``(p_T - epsilon1, p_T + epsilon2)``; 0.05 each by default.
-    cohort_size, n_cohorts, cutoff_eli, extrasafe, offset, n_earlystop, start_dose
+    cutoff_eli, extrasafe, offset, n_earlystop, start_dose
         As in :class:`~dosecourse.escalation.interval.IntervalDesign`.
 
     Raises
