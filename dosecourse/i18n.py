@@ -1,6 +1,7 @@
 """One catalogue of user-facing labels, in English and Traditional Chinese (Taiwan usage).
 
-Labels live in ``dosecourse/labels/*.toml``, one file per topic, each entry a table keyed by an ASCII id
+Labels live in ``dosecourse/labels/*.toml`` (science modules) and ``dosecourse/labels/chapters/*.toml`` (one file
+per chapter module), each entry a table keyed by an ASCII id
 with one string per language::
 
     [escalate]
@@ -41,7 +42,7 @@ def check_lang(lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    """All labels, ``{id: {lang: text}}``, read once from ``labels/*.toml``.
+    """All labels, ``{id: {lang: text}}``, read once from ``labels/**/*.toml``.
 
     Raises
     ------
@@ -49,7 +50,7 @@ def catalogue() -> dict[str, dict[str, str]]:
         If an id is defined in two files.
     """
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted(_LABEL_DIR.glob("*.toml")):
+    for path in sorted(_LABEL_DIR.rglob("*.toml")):
         with path.open("rb") as fh:
             entries = tomllib.load(fh)
         for key, texts in entries.items():
@@ -80,5 +81,5 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     try:
         text = catalogue()[key][lang]
     except KeyError:
-        raise KeyError(f"no label {key!r} in language {lang!r}; add it to dosecourse/labels/*.toml") from None
+        raise KeyError(f"no label {key!r} in language {lang!r}; add it to dosecourse/labels/**/*.toml") from None
     return text.format(**fields) if fields else text

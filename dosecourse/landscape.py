@@ -1,8 +1,8 @@
 """What the maximum-tolerated-dose (MTD) paradigm has cost: published landscape numbers, with their sources.
 
-The numbers here are *published* summary statistics, typed in from the sources below and checked against them;
-nothing is estimated.  Every number carries the key of its BibTeX entry (``book/references.bib``) so that a page
-citing it can say where it comes from.
+The numbers are *published* summary statistics, kept in ``dosecourse/data/landscape.json`` with the sources
+below; nothing is estimated.  Every number carries the key of its BibTeX entry (``book/references.bib``) so that
+a page citing it can say where it comes from.
 
 Sources
 -------
@@ -35,11 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-from matplotlib.figure import Figure
-
-from .i18n import check_lang, t
-from .plotting import OKABE_ITO, new_figure
+from . import data
 
 
 @dataclass(frozen=True)
@@ -104,78 +100,16 @@ class LabelDoseVsMTD:
         return 100.0 * self.n_at_mtd / self.n_drugs
 
 
-HARVEY_2023 = ModificationRates(n_drugs=59, years=(2010, 2020), dose_reduction_pct=28, interruption_pct=55,
-                                discontinuation_pct=10, source="harvey2023")
-"""Oral new molecular entities approved 2010-2020, as summarised by Harvey (J Natl Cancer Inst 2023)."""
-
-COLLINS_2025 = LabelDoseVsMTD(n_drugs=54, n_at_mtd=15, since="2017-03", n_pmr_dose=7, n_pmr_dose_at_mtd=3,
-                              source="collins2025")
-"""Small-molecule new molecular entities approved by the FDA since March 2017 (Collins et al., CCP 2025)."""
-
-
-def table(lang: str = "en") -> pd.DataFrame:
-    """The landscape numbers as a table in ``lang``: one row per statistic, with its value and source key.
-
-    Examples
-    --------
-    >>> table("en").shape
-    (4, 2)
-    """
-    lang = check_lang(lang)
-    h, c = HARVEY_2023, COLLINS_2025
-    rows = [
-        (t("land_row_reduction", lang, n=h.n_drugs), f"{h.dose_reduction_pct}%", h.source),
-        (t("land_row_interruption", lang, n=h.n_drugs), f"{h.interruption_pct}%", h.source),
-        (t("land_row_discontinuation", lang, n=h.n_drugs), f"{h.discontinuation_pct}%", h.source),
-        (t("land_row_at_mtd", lang, n=c.n_drugs), f"{c.n_at_mtd}/{c.n_drugs} ({c.pct_at_mtd:.0f}%)", c.source),
-    ]
-    frame = pd.DataFrame([r[1:] for r in rows], index=[r[0] for r in rows],
-                         columns=[t("land_col_value", lang), t("land_col_source", lang)])
-    return frame
+def _load() -> tuple[ModificationRates, LabelDoseVsMTD]:
+    table = data.load("landscape")
+    h, c = table["harvey2023"], table["collins2025"]
+    return (ModificationRates(n_drugs=h["n_drugs"], years=tuple(h["years"]), dose_reduction_pct=h["dose_reduction_pct"],
+                              interruption_pct=h["interruption_pct"], discontinuation_pct=h["discontinuation_pct"],
+                              source="harvey2023"),
+            LabelDoseVsMTD(n_drugs=c["n_drugs"], n_at_mtd=c["n_at_mtd"], since=c["since"], n_pmr_dose=c["n_pmr_dose"],
+                           n_pmr_dose_at_mtd=c["n_pmr_dose_at_mtd"], source="collins2025"))
 
 
-def figure(lang: str = "en") -> Figure:
-    """Two panels: median dose-modification rates (Harvey 2023, top) and label dose vs MTD (Collins 2025, bottom).
-
-    Parameters
-    ----------
-    lang : {"en", "zh-tw"}
-        Language of every label in the figure.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    lang = check_lang(lang)
-    h, c = HARVEY_2023, COLLINS_2025
-    fig, (ax1, ax2) = new_figure(lang, nrows=2, figsize=(7.4, 5.4), height_ratios=[2.4, 1.0])
-
-    # Top: three median rates, horizontal bars on a 0-100% scale.
-    names = [t("land_reduction", lang), t("land_interruption", lang), t("land_discontinuation", lang)]
-    values = [h.dose_reduction_pct, h.interruption_pct, h.discontinuation_pct]
-    ypos = list(range(len(values)))[::-1]
-    ax1.barh(ypos, values, color=OKABE_ITO[1], height=0.6)
-    for y, v in zip(ypos, values):
-        ax1.text(v + 1.2, y, f"{v}%", va="center")
-    ax1.set_yticks(ypos, names)
-    ax1.set_xlim(0, 100)
-    ax1.set_xlabel(t("land_pct_patients", lang))
-    ax1.set_title(t("land_title_modifications", lang, n=h.n_drugs, y0=h.years[0], y1=h.years[1]), loc="left",
-                  fontsize=11)
-    ax1.grid(axis="y", visible=False)
-
-    # Bottom: one stacked horizontal bar, drugs at the MTD and not at it.
-    ax2.barh([0], [c.n_at_mtd], color=OKABE_ITO[1], height=0.6, label=t("land_at_mtd", lang))
-    ax2.barh([0], [c.n_not_at_mtd], left=[c.n_at_mtd], color=OKABE_ITO[0], height=0.6,
-             label=t("land_not_at_mtd", lang))
-    ax2.text(c.n_at_mtd / 2, 0, f"{c.n_at_mtd}", ha="center", va="center", color="white")
-    ax2.text(c.n_at_mtd + c.n_not_at_mtd / 2, 0, f"{c.n_not_at_mtd}", ha="center", va="center", color="white")
-    ax2.set_xlim(0, c.n_drugs)
-    ax2.set_ylim(-0.6, 0.6)
-    ax2.set_yticks([])
-    ax2.spines["left"].set_visible(False)
-    ax2.set_xlabel(t("land_n_drugs", lang))
-    ax2.set_title(t("land_title_mtd", lang, n=c.n_drugs), loc="left", fontsize=11)
-    ax2.grid(axis="y", visible=False)
-    fig.legend(loc="outside lower center", ncols=2)
-    return fig
+HARVEY_2023, COLLINS_2025 = _load()
+"""Oral new molecular entities approved 2010-2020, as summarised by Harvey (J Natl Cancer Inst 2023); and
+small-molecule new molecular entities approved by the FDA since March 2017 (Collins et al., CCP 2025)."""

@@ -52,19 +52,15 @@ Examples
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy.special import expit
 
 from . import _validate
 from .i18n import check_lang, t
-from .plotting import OKABE_ITO, new_figure
-from .widgets import live_output
 
 DEFAULTS: dict[str, float] = {
     "ed50": 10.0,
@@ -80,36 +76,6 @@ its MTD at a 25% target DLT rate is about 83 mg.  Doses are in hypothetical mg."
 
 
 # --------------------------------------------------------------------------------------------- validation
-def _positive(value: float, name: str) -> float:
-    """Return ``value`` as a finite float > 0, or raise an error naming ``name``."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a positive number; got {value!r}") from None
-    if not math.isfinite(x) or x <= 0:
-        raise ValueError(f"{name} must be a positive, finite number; got {value!r}")
-    return x
-
-
-def _doses(dose, name: str = "dose") -> np.ndarray:
-    """Return ``dose`` as a float array after checking every value is finite and >= 0."""
-    try:
-        arr = np.asarray(dose, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers >= 0; got {dose!r}") from None
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"{name} must be finite and >= 0; got {dose!r}")
-    return arr
-
-
-def _emax_value(value: float) -> float:
-    """Maximum response probability, in (0, 1]."""
-    x = _positive(value, "emax")
-    if x > 1:
-        raise ValueError(f"emax is a maximum response probability and must lie in (0, 1]; got {value!r}")
-    return x
-
-
 def _params(**params: float) -> dict[str, float]:
     """Merge ``params`` into :data:`DEFAULTS` and validate; unknown names raise a TypeError naming them."""
     unknown = sorted(set(params) - set(DEFAULTS))
@@ -117,15 +83,12 @@ def _params(**params: float) -> dict[str, float]:
         raise TypeError(f"unknown parameter(s) {unknown}; expected some of {sorted(DEFAULTS)}")
     p = {**DEFAULTS, **params}
     for name in ("ed50", "hill", "td50", "tox_slope"):
-        p[name] = _positive(p[name], name)
-    p["emax"] = _emax_value(p["emax"])
+        p[name] = _validate.positive(p[name], name)
+    p["emax"] = _validate.positive(p["emax"], "emax", maximum=1.0)
     p["target"] = _validate.probability(p["target"], "target")
     p["fraction"] = _validate.probability(p["fraction"], "fraction")
     return p
 
-
-def _scalar_or_array(arr: np.ndarray):
-    return float(arr) if arr.ndim == 0 else arr
 
 
 # ----------------------------------------------------------------------------------------------- model
@@ -164,11 +127,12 @@ def efficacy(dose, ed50: float = DEFAULTS["ed50"], hill: float = DEFAULTS["hill"
     >>> efficacy(10.0, ed50=10.0, hill=2.0, emax=0.6)
     0.3
     """
-    d = _doses(dose)
-    ed50, hill, emax = _positive(ed50, "ed50"), _positive(hill, "hill"), _emax_value(emax)
+    d = _validate.real_array(dose, "dose", minimum=0.0, max_size=_validate.MAX_GRID)
+    ed50, hill = _validate.positive(ed50, "ed50"), _validate.positive(hill, "hill")
+    emax = _validate.positive(emax, "emax", maximum=1.0)
     with np.errstate(divide="ignore"):
         out = emax * expit(hill * (np.log(d) - math.log(ed50)))
-    return _scalar_or_array(out)
+    return _validate.scalar_or_array(out)
 
 
 def dlt_probability(dose, td50: float = DEFAULTS["td50"], tox_slope: float = DEFAULTS["tox_slope"]):
@@ -198,11 +162,11 @@ def dlt_probability(dose, td50: float = DEFAULTS["td50"], tox_slope: float = DEF
     >>> dlt_probability(120.0, td50=120.0, tox_slope=3.0)
     0.5
     """
-    d = _doses(dose)
-    td50, tox_slope = _positive(td50, "td50"), _positive(tox_slope, "tox_slope")
+    d = _validate.real_array(dose, "dose", minimum=0.0, max_size=_validate.MAX_GRID)
+    td50, tox_slope = _validate.positive(td50, "td50"), _validate.positive(tox_slope, "tox_slope")
     with np.errstate(divide="ignore"):
         out = expit(tox_slope * (np.log(d) - math.log(td50)))
-    return _scalar_or_array(out)
+    return _validate.scalar_or_array(out)
 
 
 def mtd(td50: float = DEFAULTS["td50"], tox_slope: float = DEFAULTS["tox_slope"],
@@ -231,7 +195,7 @@ def mtd(td50: float = DEFAULTS["td50"], tox_slope: float = DEFAULTS["tox_slope"]
     >>> round(mtd(td50=120.0, tox_slope=3.0, target=0.25), 4)
     83.2034
     """
-    td50, tox_slope = _positive(td50, "td50"), _positive(tox_slope, "tox_slope")
+    td50, tox_slope = _validate.positive(td50, "td50"), _validate.positive(tox_slope, "tox_slope")
     target = _validate.probability(target, "target")
     return td50 * (target / (1.0 - target)) ** (1.0 / tox_slope)
 
@@ -251,7 +215,7 @@ def efficacious_dose(ed50: float = DEFAULTS["ed50"], hill: float = DEFAULTS["hil
     >>> round(efficacious_dose(ed50=10.0, hill=1.5, fraction=0.9), 4)
     43.2675
     """
-    ed50, hill = _positive(ed50, "ed50"), _positive(hill, "hill")
+    ed50, hill = _validate.positive(ed50, "ed50"), _validate.positive(hill, "hill")
     fraction = _validate.probability(fraction, "fraction")
     return ed50 * (fraction / (1.0 - fraction)) ** (1.0 / hill)
 
@@ -378,116 +342,3 @@ def compare(**params: float) -> ParadigmComparison:
         dlt_at_mtd=dlt_probability(d_mtd, p["td50"], p["tox_slope"]),
         dlt_at_efficacious=dlt_probability(d_eff, p["td50"], p["tox_slope"]),
     )
-
-
-# ---------------------------------------------------------------------------------------------- figure
-def figure(lang: str = "en", **params: float) -> Figure:
-    """Efficacy and DLT probability against dose, with the MTD and the efficacious dose marked.
-
-    The band between the two doses is shaded; a note in the plot gives what the extra dose adds in response
-    probability and in DLT probability (percentage points).
-
-    Parameters
-    ----------
-    lang : {"en", "zh-tw"}
-        Language of every label.
-    **params
-        Model parameters, as for :func:`compare`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    lang = check_lang(lang)
-    res = compare(**params)
-    p = res.params
-    x_max = 1.6 * max(res.mtd, res.efficacious_dose)
-    dose = np.linspace(0.0, x_max, 400)
-    eff = efficacy(dose, p["ed50"], p["hill"], p["emax"])
-    tox = dlt_probability(dose, p["td50"], p["tox_slope"])
-    c_eff, c_tox = OKABE_ITO[0], OKABE_ITO[1]
-
-    fig, ax = new_figure(lang, figsize=(7.4, 4.4))
-    lo, hi = sorted((res.efficacious_dose, res.mtd))
-    ax.axvspan(lo, hi, color="0.85", alpha=0.6, lw=0)
-    ax.plot(dose, eff, color=c_eff, lw=2.2, label=t("mtdp_efficacy_curve", lang))
-    ax.plot(dose, tox, color=c_tox, lw=2.2, label=t("mtdp_dlt_curve", lang))
-    ax.axhline(p["target"], color=c_tox, lw=0.9, ls=":")
-    ax.axhline(p["emax"], color=c_eff, lw=0.9, ls=":")
-    ax.axvline(res.efficacious_dose, color=c_eff, lw=1.2, ls="--")
-    ax.axvline(res.mtd, color=c_tox, lw=1.2, ls="--")
-    ax.plot([res.efficacious_dose, res.mtd], [res.efficacy_at_efficacious, res.efficacy_at_mtd], "o", color=c_eff)
-    ax.plot([res.efficacious_dose, res.mtd], [res.dlt_at_efficacious, res.dlt_at_mtd], "o", color=c_tox)
-
-    ax.set_xlim(0, x_max)
-    ax.set_ylim(0, 1.0)
-    ax.set_xlabel(t("mtdp_dose_axis", lang))
-    ax.set_ylabel(t("probability", lang))
-    ax.set_title(t("mtdp_title", lang), loc="left", pad=22)
-
-    # Dose labels just above the plot, at each vertical line.
-    trans = ax.get_xaxis_transform()
-    left_first = res.efficacious_dose <= res.mtd
-    ax.text(res.efficacious_dose, 1.01, t("mtdp_eff_dose_label", lang, pct=100 * p["fraction"],
-                                          d=res.efficacious_dose),
-            transform=trans, color=c_eff, ha="right" if left_first else "left", va="bottom", fontsize=9.5)
-    ax.text(res.mtd, 1.01, t("mtdp_mtd_label", lang, d=res.mtd, target=100 * p["target"]),
-            transform=trans, color=c_tox, ha="left" if left_first else "right", va="bottom", fontsize=9.5)
-
-    sign = 1.0 if res.mtd >= res.efficacious_dose else -1.0  # always report higher dose minus lower dose
-    note = t("mtdp_note", lang, lo=lo, hi=hi, gain=100 * sign * res.efficacy_gain, cost=100 * sign * res.dlt_cost)
-    ax.text(0.98, 0.97, note, transform=ax.transAxes, ha="right", va="top", fontsize=9.5,
-            bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "0.7"})
-    fig.legend(loc="outside lower center", ncols=2)
-    return fig
-
-
-# ---------------------------------------------------------------------------------------------- widget
-_SLIDERS: dict[str, tuple[float, float, float, str]] = {
-    # name: (min, max, step, readout format)
-    "ed50": (1.0, 100.0, 1.0, ".0f"),
-    "hill": (0.5, 5.0, 0.1, ".1f"),
-    "td50": (10.0, 400.0, 5.0, ".0f"),
-    "tox_slope": (0.5, 8.0, 0.1, ".1f"),
-    "target": (0.10, 0.40, 0.01, ".2f"),
-}
-
-
-def widget(lang: str = "en", **params: float):
-    """Sliders for ED50, Hill coefficient, TD50, toxicity slope and target DLT rate, redrawing :func:`figure`.
-
-    Python callbacks need a live kernel: in the static book the sliders move but the figure does not change.
-
-    Parameters
-    ----------
-    lang : {"en", "zh-tw"}
-        Language of the slider labels, the figure and the one-line summary.
-    **params
-        Starting values, as for :func:`compare`; ``emax`` and ``fraction`` stay fixed at these values.
-
-    Returns
-    -------
-    ipywidgets.VBox
-        The sliders, a one-line summary (:meth:`ParadigmComparison.summary`) and the figure.
-    """
-    import ipywidgets as w
-
-    lang = check_lang(lang)
-    start = _params(**params)
-    sliders = {}
-    for name, (lo, hi, step, fmt) in _SLIDERS.items():
-        value = min(max(start[name], lo), hi)
-        sliders[name] = w.FloatSlider(value=value, min=lo, max=hi, step=step, readout_format=fmt,
-                                      description=t(f"mtdp_slider_{name}", lang), continuous_update=False,
-                                      style={"description_width": "9em"}, layout=w.Layout(width="24em"))
-    summary = w.HTML()
-
-    def render() -> Figure:
-        values = {**start, **{name: s.value for name, s in sliders.items()}}
-        summary.value = html.escape(compare(**values).summary(lang))
-        return figure(lang, **values)
-
-    out = live_output(sliders.values(), render)
-    names = list(sliders)
-    controls = w.HBox([w.VBox([sliders[n] for n in names[:3]]), w.VBox([sliders[n] for n in names[3:]])])
-    return w.VBox([controls, summary, out])

@@ -2,13 +2,21 @@
 
     python tools/build_book.py                      # both languages -> _build/site/{index.html,en/,zh-tw/}
     python tools/build_book.py --lang zh-tw         # one language
-    python tools/build_book.py --intranet           # serve widget JavaScript and MathJax from the site itself,
-                                                    # taken from the npm registry at build time
+    python tools/build_book.py --intranet           # serve MathJax from the site itself, taken from the npm
+                                                    # registry at build time
 
 Plain Python, so the same command works on Windows, macOS and Linux.  ``_config.yml`` and ``_toc.yml`` are
 the source of truth; the Chinese build merges ``_config.zh-tw.yml`` over ``_config.yml`` and uses
 ``_toc.zh-tw.yml``.  Every build runs with warnings as errors and executes the notebooks (with a cache), so
 a cell error or a Sphinx warning fails the build.
+
+The widgets: first every widget's states are precomputed (``dosecourse.chapters.widgets.export_all``, two
+processes, cached by the package's fingerprint) into ``_build/widget-states/``, which each language build
+serves from ``_static/widget-states/``; then the notebooks execute with ``DOSECOURSE_SITE=1``, so each widget
+renders as HTML controls that swap in those states (no kernel, server or network needed to use them).
+
+The log streams as it comes, each line prefixed with its language, and a summary gives each notebook's
+execution time.
 """
 
 from __future__ import annotations
@@ -16,12 +24,17 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import os
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -30,16 +43,18 @@ ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("en", "zh-tw")
 BUILD = ROOT / "_build"
 SITE = BUILD / "site"
-# What the intranet option serves from the site instead of public CDNs: exact versions from the npm registry,
-# fetched at build time (nothing third-party is committed).  package -> (folder in the tarball, files or
-# sub-folders to take, folder under _static/).  MathJax needs its fonts and the parts it loads on demand.
+WIDGET_STATES = BUILD / "widget-states"
+# What the intranet option serves from the site instead of a public CDN: an exact version from the npm
+# registry, fetched at build time (nothing third-party is committed).  package -> (folder in the tarball, files
+# or sub-folders to take, folder under _static/).  MathJax needs its fonts and the parts it loads on demand.
+# (The widgets need no third-party JavaScript: they are plain HTML and book/_static/course-widgets.js.)
 NPM_STATIC = BUILD / "npm-assets" / "_static"
 NPM_ASSETS = {
-    "requirejs@2.3.8": ("package", ["require.js"], "widgets"),
-    "@jupyter-widgets/html-manager@1.0.15": ("package/dist", ["embed-amd.js"], "widgets"),
     "mathjax@3.2.2": ("package/es5", ["tex-mml-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "sre",
                                       "ui"], "mathjax"),
 }
+NPM_REQUIRED = ["mathjax/tex-mml-chtml.js", "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"]
+"""Files the intranet site cannot work without; the download is checked against them."""
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -66,11 +81,19 @@ def toc_path(lang: str) -> Path:
     return ROOT / ("_toc.yml" if lang == "en" else f"_toc.{lang}.yml")
 
 
+def npm_assets_missing(static: Path) -> list[str]:
+    """The files of :data:`NPM_REQUIRED` not present under ``static``."""
+    return [name for name in NPM_REQUIRED if not (static / name).is_file()]
+
+
 def fetch_npm_assets(static: Path) -> None:
-    """Download :data:`NPM_ASSETS` from the npm registry with ``npm pack`` and unpack them into ``static``."""
+    """Download :data:`NPM_ASSETS` from the npm registry with ``npm pack``, unpack them into ``static`` and check
+    that every required file arrived."""
     npm = shutil.which("npm")
     if npm is None:
         sys.exit("--intranet needs npm (Node.js) on the PATH")
+    if static.exists():
+        shutil.rmtree(static)
     with tempfile.TemporaryDirectory() as tmp:
         for spec, (root, members, folder) in NPM_ASSETS.items():
             out = subprocess.run([npm, "pack", spec, "--silent", "--pack-destination", tmp], check=True,
@@ -82,21 +105,27 @@ def fetch_npm_assets(static: Path) -> None:
                         target = static / folder / rel
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(tar.extractfile(info).read())
+    missing = npm_assets_missing(static)
+    if missing:
+        sys.exit(f"--intranet: the npm download lacks {missing}")
 
 
-def write_config(lang: str, intranet: bool) -> Path:
-    """Write the merged configuration of ``lang`` into its build folder and return its path."""
+def write_config(lang: str, intranet: bool, states: Path) -> Path:
+    """Write the merged configuration of ``lang`` into its build folder and return its path.
+
+    ``states`` holds ``<lang>/widget-states/``, served as ``_static/widget-states/``.
+    """
     config = language_config(lang)
     sphinx = config.setdefault("sphinx", {})
     # Jupyter Book resolves local extension paths relative to the config file; this one is generated, so
     # make them absolute (relative to the repository root, as written in _config.yml).
     sphinx["local_extensions"] = {name: str(ROOT / path) for name, path in
                                   (sphinx.get("local_extensions") or {}).items()}
+    cfg = sphinx.setdefault("config", {})
+    cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(states / lang)]
     if intranet:
-        cfg = sphinx.setdefault("config", {})
-        cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(NPM_STATIC)]
+        cfg["html_static_path"].append(str(NPM_STATIC))
         # Paths are relative to _static/ (Sphinx adds the prefix).
-        cfg["nb_ipywidgets_js"] = {"widgets/require.js": {}, "widgets/embed-amd.js": {}}
         cfg["mathjax_path"] = "mathjax/tex-mml-chtml.js"
     out = BUILD / lang
     out.mkdir(parents=True, exist_ok=True)
@@ -106,12 +135,19 @@ def write_config(lang: str, intranet: bool) -> Path:
 
 
 def package_fingerprint() -> str:
-    """A hash of the dosecourse package's source (code and labels)."""
+    """A hash of the dosecourse package's source (code, labels, data) and of every installed library's version.
+
+    A notebook's outputs depend on both: a new numpy or matplotlib can change a number or a figure as surely as
+    an edit to dosecourse can.
+    """
     digest = hashlib.sha256()
     for path in sorted((ROOT / "dosecourse").rglob("*")):
-        if path.suffix in (".py", ".toml"):
+        if path.suffix in (".py", ".toml", ".json"):
             digest.update(path.relative_to(ROOT).as_posix().encode())
             digest.update(path.read_bytes())
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    digest.update("\n".join(versions).encode())
+    digest.update(sys.version.encode())
     return digest.hexdigest()
 
 
@@ -132,15 +168,67 @@ def invalidate_stale_execution_cache(lang: str) -> None:
     stamp.write_text(fingerprint)
 
 
-def build_language(lang: str, intranet: bool) -> subprocess.CompletedProcess:
+def widget_states(langs: list[str]) -> Path:
+    """Precompute every widget's site states for ``langs`` (cached by :func:`package_fingerprint`).
+
+    Returns the folder holding ``<lang>/widget-states/<widget>/``.
+    """
+    from dosecourse.chapters import widgets
+
+    folder = WIDGET_STATES / package_fingerprint()[:16]
+    todo = [lang for lang in langs if not (folder / lang / "complete").exists()]
+    if todo:
+        start = time.perf_counter()
+        for lang in todo:
+            shutil.rmtree(folder / lang, ignore_errors=True)
+        keys = widgets.export_all(folder, todo, workers=2)
+        for lang in todo:
+            (folder / lang / "complete").write_text("\n".join(keys), encoding="utf-8")
+        size = sum(p.stat().st_size for lang in todo for p in (folder / lang).rglob("*") if p.is_file())
+        print(f"widget states: {len(keys)} widgets x {len(todo)} languages in {time.perf_counter() - start:.0f} s, "
+              f"{size / 1e6:.1f} MB", flush=True)
+    else:
+        print(f"widget states: cached ({folder.name})", flush=True)
+    for old in WIDGET_STATES.iterdir():
+        if old.is_dir() and old != folder:
+            shutil.rmtree(old)
+    return folder
+
+
+_EXECUTED = re.compile(r"(?P<page>[^\s:]+\.ipynb).*?Executed notebook in (?P<seconds>[\d.]+) seconds")
+
+
+def build_language(lang: str, intranet: bool, states: Path) -> tuple[int, list[str]]:
+    """Build one language, streaming its log (each line prefixed ``[lang]``); return the exit code and log."""
     invalidate_stale_execution_cache(lang)
-    config = write_config(lang, intranet)
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build",
+    config = write_config(lang, intranet, states)
+    cmd = [sys.executable, "-u", "-c", "from jupyter_book.cli.main import main; main()", "build",
            str(ROOT / "book" / lang), "--config", str(config), "--toc", str(toc_path(lang)),
            "--path-output", str(BUILD / lang), "--builder", "html", "-W", "-n", "--keep-going",
            # Re-read every page (notebook execution stays cached), so no page is stale after a code change.
            "--all"]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    env = {**os.environ, "DOSECOURSE_SITE": "1", "PYTHONUNBUFFERED": "1"}
+    lines: list[str] = []
+    with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          encoding="utf-8", errors="replace", env=env) as proc:
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            with _PRINT:
+                print(f"[{lang}] {line}", end="", flush=True)
+    return proc.returncode, lines
+
+
+_PRINT = threading.Lock()
+
+
+def execution_times(lines: list[str]) -> list[tuple[str, float]]:
+    """(page, seconds) of every notebook executed, from a build log."""
+    found = []
+    for line in lines:
+        m = _EXECUTED.search(line)
+        if m:
+            found.append((Path(m.group("page")).name, float(m.group("seconds"))))
+    return found
 
 
 ROOT_PAGE = """<!DOCTYPE html>
@@ -191,24 +279,30 @@ def assemble(langs: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lang", nargs="+", choices=LANGS, default=list(LANGS))
-    parser.add_argument("--intranet", "--widgets-from-npm", dest="intranet", action="store_true",
-                        help="take require.js, the ipywidgets HTML manager and MathJax from the npm registry at "
-                             "build time and serve them from the site (for intranets without CDN access)")
+    parser.add_argument("--intranet", dest="intranet", action="store_true",
+                        help="take MathJax from the npm registry at build time and serve it from the site (for "
+                             "intranets without CDN access; the widgets never need a CDN)")
     args = parser.parse_args(argv)
-    if args.intranet and not NPM_STATIC.exists():
+    if args.intranet and npm_assets_missing(NPM_STATIC):
         fetch_npm_assets(NPM_STATIC)  # once, before the parallel builds use it
+    start = time.perf_counter()
+    states = widget_states(args.lang)
     # The languages build in parallel: each executes its own notebooks, and the machine has cores for both.
     with ThreadPoolExecutor(max_workers=len(args.lang)) as pool:
-        results = dict(zip(args.lang, pool.map(lambda lang: build_language(lang, args.intranet),
+        results = dict(zip(args.lang, pool.map(lambda lang: build_language(lang, args.intranet, states),
                                                args.lang)))
-    failed = [lang for lang, r in results.items() if r.returncode != 0]
-    for lang, result in results.items():
-        print(f"===== {lang}: {'FAILED' if lang in failed else 'ok'}")
-        print((result.stdout + result.stderr)[-6000:] if lang in failed else result.stdout[-600:])
+    failed = [lang for lang, (code, _) in results.items() if code != 0]
+    for lang, (code, lines) in results.items():
+        times = execution_times(lines)
+        print(f"===== {lang}: {'FAILED' if code else 'ok'}; {len(times)} notebooks executed"
+              + (f", slowest {max(times, key=lambda x: x[1])[0]} ({max(s for _, s in times):.1f} s)" if times else
+                 " (all cached)"))
+        for page, seconds in sorted(times, key=lambda x: -x[1]):
+            print(f"      {seconds:7.1f} s  {page}")
     if failed:
         return 1
     assemble(args.lang)
-    print(f"Site: {SITE / 'index.html'}")
+    print(f"Site: {SITE / 'index.html'} (built in {time.perf_counter() - start:.0f} s)")
     return 0
 
 

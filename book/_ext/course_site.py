@@ -113,6 +113,7 @@ def write_search_dictionary(app: Sphinx, config) -> None:
 
 def add_static_files(app: Sphinx) -> None:
     app.add_js_file("course-site.js")
+    app.add_js_file("course-widgets.js")
     app.add_css_file("course-site.css")
     if is_chinese(app):
         app.add_js_file("zh-search.js")

@@ -1,26 +1,34 @@
 """Dose-escalation designs: plan, conduct and evaluate a phase I trial.
 
-``from dosecourse import escalation as esc``.  Doses are numbered 1..K everywhere a dose is named; arrays per
-dose are ordered dose 1 first.  See :mod:`dosecourse.escalation.design` for the shared interface.
+``from dosecourse import escalation as esc``.  Every design follows one contract
+(:class:`~dosecourse.escalation.design.Design`): ``next_dose(data)``, ``select(data)``, ``decision_table()``,
+``pathways()``, ``describe(lang)``, ``simulate(true_tox)`` (per-trial results), ``exact(true_tox)`` where the
+design allows it, and ``operating_characteristics(true_tox, method="auto")``.  The trial's data are one
+:class:`TrialData` object (or an outcome string such as ``"1NNN 2NTN"``).  Doses are numbered 1..K everywhere a
+dose is named, arrays per dose are ordered dose 1 first, and :data:`NO_DOSE` (0) means no dose.
 """
 
 from .accelerated_titration import AcceleratedTitration
-from .bfboin import BFBOIN
+from .bfboin import BFBOIN, weibull_dlt_times
 from .boin import BOIN, boin_boundaries
-from .boin12 import BOIN12, count_outcomes
+from .boin12 import BOIN12, joint_probabilities
 from .crm import CRM, CRMPosterior, crm_posterior, crm_skeleton
+from .data import NO_DOSE, OUTCOMES, Cohort, TrialData, parse_outcomes
 from .decision import Decision
-from .design import Design, simulate
+from .design import METHODS, Design
+from .factory import DESIGNS, design_label, make_design
 from .interval import IntervalDesign
 from .keyboard import Keyboard
-from .mtd_selection import select_mtd, select_mtd_many
+from .mtd_selection import overdose_probability, select_mtd, select_mtd_many
 from .mtpi import MTPI
 from .mtpi2 import MTPI2
-from .oc import OperatingCharacteristics
-from .outcomes import Cohort, parse_outcomes, tally
+from .results import OperatingCharacteristics, Summary, Trials
+from .scenarios import acceptable_doses, check_scenario, correct_doses, monotonicity_violations, overdose_doses
 from .three_plus_three import ThreePlusThree
 
-__all__ = ["AcceleratedTitration", "BFBOIN", "BOIN", "BOIN12", "CRM", "CRMPosterior", "Cohort", "Decision",
-           "Design", "IntervalDesign", "Keyboard", "MTPI", "MTPI2", "OperatingCharacteristics", "ThreePlusThree",
-           "boin_boundaries", "count_outcomes", "crm_posterior", "crm_skeleton", "parse_outcomes", "select_mtd",
-           "select_mtd_many", "simulate", "tally"]
+__all__ = ["AcceleratedTitration", "BFBOIN", "BOIN", "BOIN12", "CRM", "CRMPosterior", "Cohort", "DESIGNS",
+           "Decision", "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2", "NO_DOSE", "OUTCOMES",
+           "OperatingCharacteristics", "Summary", "ThreePlusThree", "TrialData", "Trials", "acceptable_doses",
+           "boin_boundaries", "check_scenario", "correct_doses", "crm_posterior", "crm_skeleton", "design_label",
+           "joint_probabilities", "make_design", "monotonicity_violations", "overdose_doses",
+           "overdose_probability", "parse_outcomes", "select_mtd", "select_mtd_many", "weibull_dlt_times"]

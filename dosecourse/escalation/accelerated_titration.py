@@ -17,14 +17,13 @@ phase I clinical trials in oncology. J Natl Cancer Inst. 1997;89(15):1138-1147. 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from .. import _validate
-from ..i18n import check_lang, t
+from ..i18n import t
+from .data import TrialData
 from .decision import Decision
-from .three_plus_three import ThreePlusThree, decision_from_codes, decision_rows, rule
+from .three_plus_three import ThreePlusThree, _decision_from_codes, _decision_rows, _rule
 
-# Reason codes of the accelerated phase, after the 3+3 codes of three_plus_three.REASONS.
+# Reason codes of the accelerated phase, after the 3+3 codes of three_plus_three._REASONS.
 ACCELERATE, SWITCH_DLT, SWITCH_TOP = 100, 101, 102
 _KEYS = {ACCELERATE: "atd_accelerate", SWITCH_DLT: "atd_switch_dlt", SWITCH_TOP: "atd_switch_top"}
 
@@ -77,8 +76,7 @@ class AcceleratedTitration(ThreePlusThree):
     Examples
     --------
     >>> design = AcceleratedTitration(n_doses=5)
-    >>> decision = design.next_dose(n=[1, 1, 0, 0, 0], y=[0, 1, 0, 0, 0], current=2)
-    >>> print(decision)  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(design.next_dose("1N 2T"))  # doctest: +NORMALIZE_WHITESPACE
     dose 2 (DLT in the single patient at dose 2: the accelerated phase ends; add 2 patients at dose 2 to
     complete a cohort of 3, then follow the 3+3 rules)
     """
@@ -87,8 +85,9 @@ class AcceleratedTitration(ThreePlusThree):
     first_cohort_size = 1
     cohorts_per_dose = 3  # the single patient, the two that complete three, three more
     describe_keys = ("atd_describe", "atd_describe_deescalation", "atd_describe_end")
+    decides_at = (1, 3, 6)
 
-    def __init__(self, n_doses: int, start_dose: int = 1, variant: str = "de-escalation") -> None:
+    def __init__(self, n_doses: int, *, start_dose: int = 1, variant: str = "de-escalation") -> None:
         super().__init__(n_doses, start_dose=start_dose, variant=variant)
 
     @property
@@ -96,16 +95,14 @@ class AcceleratedTitration(ThreePlusThree):
         """Maximum sample size: six patients per dose."""
         return 6 * self.n_doses
 
-    def next_cohort_size(self, n, y, dose: int) -> int:
-        """Number of patients in the cohort that receives ``dose`` next, given the data so far."""
-        n, y = _validate.counts(n, y, self.n_doses)
-        dose = _validate.dose(dose, self.n_doses, "dose")
-        return int(_cohort_size(n[None, :], y[None, :], np.array([dose]))[0])
+    def _cohort_size(self, data: TrialData, dose: int) -> int:
+        """Patients in the cohort that receives ``dose`` next: 1 in the accelerated phase, else enough for 3."""
+        return int(_cohort_size(data.n[None, :], data.y[None, :], np.array([dose]))[0])
 
     def _step(self, n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, ...]:
         rows = np.arange(n.shape[0])
         nd, yd = n[rows, dose - 1], y[rows, dose - 1]
-        next_dose, mtd, code = rule(n, y, dose, self.variant == "de-escalation")
+        next_dose, mtd, code = _rule(n, y, dose, self.variant == "de-escalation")
         single = nd < 3  # only right after an accelerated-phase patient
         code = np.select([single & (yd > 0), single & (dose == self.n_doses), single],
                          [SWITCH_DLT, SWITCH_TOP, ACCELERATE], default=code)
@@ -114,70 +111,22 @@ class AcceleratedTitration(ThreePlusThree):
         size = _cohort_size(n, y, np.maximum(next_dose, 1))
         return next_dose, mtd, size, code
 
-    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None) -> Decision:
-        """The decision after a cohort (``last_cohort`` is not needed: the counts determine the rule).
+    def _next_dose(self, data: TrialData) -> Decision:
+        """The decision after a cohort (the counts determine the rule).
 
         Raises
         ------
         ValueError
             Unless the current dose has 1 (accelerated phase), 3 or 6 patients.
         """
-        n, y = _validate.counts(n, y, self.n_doses)
-        current = _validate.dose(current, self.n_doses)
-        nd, yd = int(n[current - 1]), int(y[current - 1])
-        if nd not in (1, 3, 6):
-            raise ValueError(f"accelerated titration decides after 1 (accelerated phase), 3 or 6 patients at the "
-                             f"current dose; got n={nd} at dose {current}")
-        nxt, mtd, size, code = (int(a[0]) for a in self._step(n[None, :], y[None, :], np.array([current])))
+        nxt, mtd, size, code = self._decide(data)
+        current = data.current
+        nd, yd = int(data.n[current - 1]), int(data.y[current - 1])
         if code in _KEYS:
             fields = {"dose": current, "n": nd, "dlts": yd, "next": nxt, "add": size}
             return Decision("escalate" if code == ACCELERATE else "stay", nxt, _KEYS[code], fields)
-        return decision_from_codes(nxt, mtd, code, current, nd, yd, add=size if nxt else None)
+        return _decision_from_codes(nxt, mtd, code, current, nd, yd, add=size if nxt else None)
 
-    def pathways(self, n_cohorts: int = 2, n=None, y=None, current: int | None = None,
-                 lang: str = "en") -> pd.DataFrame:
-        """Dose transition pathways, as :meth:`Design.pathways`, with this design's varying cohort sizes."""
-        lang = check_lang(lang)
-        depth = _validate.positive_int(n_cohorts, "n_cohorts")
-        k = self.n_doses
-        if n is None and y is None:
-            n0, y0 = np.zeros(k, dtype=np.int64), np.zeros(k, dtype=np.int64)
-            dose0 = self.start_dose if current is None else _validate.dose(current, k)
-        else:
-            n0, y0 = _validate.counts(n, y, k)
-            if current is None:
-                raise ValueError("current must be given with n and y: the dose the last cohort received")
-            dose0 = self.next_dose(n0, y0, _validate.dose(current, k)).dose
-            if dose0 is None:
-                raise ValueError("the trial has already stopped on these data; there is no pathway to show")
-        rows: list[dict] = []
-
-        def walk(nn: np.ndarray, yy: np.ndarray, dose: int, i: int, row: dict) -> None:
-            size = self.next_cohort_size(nn, yy, dose)
-            for dlts in range(size + 1):
-                n2, y2 = nn.copy(), yy.copy()
-                n2[dose - 1] += size
-                y2[dose - 1] += dlts
-                decision = self.next_dose(n2, y2, dose)
-                r = {**row, t("pathway_cohort_dose", lang, i=i): dose,
-                     t("pathway_cohort_dlts", lang, i=i): f"{dlts}/{size}",
-                     t("pathway_next", lang, i=i): (t("pathway_stop", lang) if decision.dose is None
-                                                    else decision.dose)}
-                if decision.dose is None or i == depth:
-                    rows.append(r)
-                else:
-                    walk(n2, y2, decision.dose, i + 1, r)
-
-        walk(n0, y0, dose0, 1, {})
-        return pd.DataFrame(rows, dtype=object).fillna("")
-
-    def decision_table(self, max_n: int | None = None, lang: str = "en") -> pd.DataFrame:
-        """The rule as a table: the accelerated phase's single patient, then the 3+3 (``max_n``: None or 6)."""
-        lang = check_lang(lang)
-        if max_n not in (None, 6):
-            raise ValueError(f"this design decides only at 1, 3 and 6 patients; max_n must be None or 6, "
-                             f"got {max_n!r}")
+    def _table_rows(self, lang: str) -> list[tuple[str, str]]:
         rows = [("0/1", t("atd_table_single_none", lang)), ("1/1", t("atd_table_single_dlt", lang))]
-        rows += decision_rows(self.variant == "de-escalation", lang)
-        return pd.DataFrame(rows, columns=[t("tpt_col_outcome", lang), t("tpt_col_decision", lang)])
-
+        return rows + _decision_rows(self.variant == "de-escalation", lang)

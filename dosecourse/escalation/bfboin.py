@@ -18,7 +18,6 @@ Liu S, Yuan Y. Bayesian optimal interval designs for phase I clinical trials. J 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,11 +25,12 @@ import numpy as np
 from .. import _validate
 from ..i18n import check_lang, t
 from .boin import BOIN
-from .boin12 import EfficacyOperatingCharacteristics
+from .data import NO_DOSE, TrialData
 from .decision import Decision
 from .design import Design
 from .interval import Boundaries
 from .mtd_selection import select_mtd_many
+from .results import Trials
 
 ACCRUALS = ("uniform", "poisson")
 """Accrual processes of the simulator: inter-arrival times Uniform(0, 2/rate) or exponential (Poisson)."""
@@ -39,44 +39,8 @@ RESPONSE_RULES = ("dose_or_below", "dose")
 """Which responses open a dose for backfilling: one at the dose or any lower dose, or one at the dose itself."""
 
 _ESC, _STAY, _DE, _ELIM = range(4)  # BOIN's verdict on one dose's data
-
-
-@dataclasses.dataclass(frozen=True)
-class BackfillOperatingCharacteristics(EfficacyOperatingCharacteristics):
-    """Operating characteristics of BF-BOIN: those of :class:`EfficacyOperatingCharacteristics` plus the
-    mean trial duration (months) and its Monte Carlo standard error."""
-
-    duration: float = math.nan
-    duration_se: float = 0.0
-
-
-@dataclasses.dataclass(frozen=True)
-class BackfillTrials:
-    """Per-trial results of :meth:`BFBOIN.trials` (arrays over trials; per-dose arrays dose 1 first).
-
-    Attributes
-    ----------
-    true_tox, true_eff : ndarray
-        The scenario.
-    n, y, responses, backfilled : ndarray of int, shape (n_trials, K)
-        Patients, DLTs, responses and backfill patients per dose, every enrolled patient followed up.
-    duration : ndarray, shape (n_trials,)
-        Months from the first arrival until the last enrolled patient's DLT window closes.
-    selected : ndarray of int, shape (n_trials,)
-        MTD (1..K), 0 when none.
-    stopped : ndarray of bool, shape (n_trials,)
-        Trials stopped because dose 1 was eliminated.
-    """
-
-    true_tox: np.ndarray
-    true_eff: np.ndarray
-    n: np.ndarray
-    y: np.ndarray
-    responses: np.ndarray
-    backfilled: np.ndarray
-    duration: np.ndarray
-    selected: np.ndarray
-    stopped: np.ndarray
+MAX_ACCRUAL_PER_MONTH = 100.0
+"""Fastest accrual the simulator accepts (patients per month); each arrival is one step of the simulation."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,7 +75,7 @@ class BFBOIN(Design):
         A dose takes backfill patients only while it has fewer than this many patients (escalation and backfill,
         counting those still in their DLT window; default 12).
     accrual_per_month : float
-        Mean number of patients arriving per month (default 3).
+        Mean number of patients arriving per month (default 3; at most 100).
     dlt_window_months : float
         Length of the DLT assessment window in months (default 1); a response is known at its end.
     accrual : {"uniform", "poisson"}
@@ -181,38 +145,36 @@ class BFBOIN(Design):
     A response at dose 1 opens doses 1 and 2 below the current dose 3 (only dose 1 with ``response_rule="dose"``):
 
     >>> design = BFBOIN(0.25, n_doses=5)
-    >>> design.backfill_doses(n=[3, 3, 3, 0, 0], y=[0, 0, 0, 0, 0], current=3, responses=[1, 0, 0, 0, 0])
+    >>> design.backfill_doses(TrialData([3, 3, 3, 0, 0], [0] * 5, current=3, responses=[1, 0, 0, 0, 0]))
     [1, 2]
-    >>> BFBOIN(0.25, 5, response_rule="dose").backfill_doses([3, 3, 3, 0, 0], [0] * 5, 3, [1, 0, 0, 0, 0])
+    >>> BFBOIN(0.25, 5, response_rule="dose").backfill_doses(
+    ...     TrialData([3, 3, 3, 0, 0], [0] * 5, current=3, responses=[1, 0, 0, 0, 0]))
     [1]
-    >>> design.next_dose(n=[9, 3, 0, 0, 0], y=[3, 0, 0, 0, 0], current=2).dose
+    >>> design.next_dose(TrialData([9, 3, 0, 0, 0], [3, 0, 0, 0, 0], current=2)).dose
     2
     """
 
     name = "BF-BOIN"
+    truth_args = ("true_eff",)
 
-    def __init__(self, target: float, n_doses: int, cohort_size: int = 3, n_cohorts: int = 10,
-                 n_earlystop: int = 9, n_cap_backfill: int = 12, accrual_per_month: float = 3.0,
-                 dlt_window_months: float = 1.0, start_dose: int = 1, accrual: str = "uniform",
+    def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
+                 start_dose: int = 1, n_earlystop: int = 9, n_cap_backfill: int = 12,
+                 accrual_per_month: float = 3.0, dlt_window_months: float = 1.0, accrual: str = "uniform",
                  response_rule: str = "dose_or_below", backfill: bool = True, stay_1_of_3: bool = False,
                  phi1: float | None = None, phi2: float | None = None, cutoff_eli: float = 0.95) -> None:
-        self._boin = BOIN(target, n_doses, cohort_size, n_cohorts, phi1=phi1, phi2=phi2, cutoff_eli=cutoff_eli,
-                          n_earlystop=n_earlystop, start_dose=start_dose)
-        super().__init__(n_doses, cohort_size, n_cohorts, start_dose)
-        self.target, self.n_earlystop = self._boin.target, self._boin.n_earlystop
-        self.n_cap_backfill = _validate.positive_int(n_cap_backfill, "n_cap_backfill")
-        self.accrual_per_month = _positive(accrual_per_month, "accrual_per_month")
-        self.dlt_window_months = _positive(dlt_window_months, "dlt_window_months")
-        if accrual not in ACCRUALS:
-            raise ValueError(f"accrual must be one of {ACCRUALS}; got {accrual!r}")
-        self.accrual = accrual
-        if response_rule not in RESPONSE_RULES:
-            raise ValueError(f"response_rule must be one of {RESPONSE_RULES}; got {response_rule!r}")
-        self.response_rule = response_rule
-        for value, label in ((backfill, "backfill"), (stay_1_of_3, "stay_1_of_3")):
-            if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(f"{label} must be True or False; got {value!r}")
-        self.backfill, self.stay_1_of_3 = bool(backfill), bool(stay_1_of_3)
+        boin = BOIN(target, n_doses, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose,
+                    phi1=phi1, phi2=phi2, cutoff_eli=cutoff_eli, n_earlystop=n_earlystop)
+        super().__init__(n_doses, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose)
+        self._boin = boin
+        self.target, self.n_earlystop = boin.target, boin.n_earlystop
+        self.n_cap_backfill = _validate.positive_int(n_cap_backfill, "n_cap_backfill", maximum=_validate.MAX_PATIENTS)
+        self.accrual_per_month = _validate.positive(accrual_per_month, "accrual_per_month",
+                                                    maximum=MAX_ACCRUAL_PER_MONTH)
+        self.dlt_window_months = _validate.positive(dlt_window_months, "dlt_window_months", maximum=120.0)
+        self.accrual = _validate.one_of(accrual, "accrual", ACCRUALS)
+        self.response_rule = _validate.one_of(response_rule, "response_rule", RESPONSE_RULES)
+        self.backfill = _validate.boolean(backfill, "backfill")
+        self.stay_1_of_3 = _validate.boolean(stay_1_of_3, "stay_1_of_3")
         self.name = "BF-BOIN" if self.backfill else "BOIN (timed)"
         # BOIN's table, long enough for pooled counts (up to every patient of the trial)
         self._plain = bounds = self._boin.boundaries(self.max_n + n_doses * self.n_cap_backfill)
@@ -232,10 +194,10 @@ class BFBOIN(Design):
         """BOIN's de-escalation boundary."""
         return self._boin.lambda_d
 
-    def decision_table(self, max_n: int | None = None, lang: str = "en"):
+    def decision_table(self, max_n: int | None = None, *, lang: str = "en"):
         """BOIN's decision table (:meth:`~dosecourse.escalation.interval.IntervalDesign.decision_table`), with
         de-escalation at 2 DLTs out of 3 when ``stay_1_of_3`` (Zhao et al. 2024, Table 1)."""
-        table = self._boin.decision_table(max_n, lang)
+        table = self._boin.decision_table(max_n, lang=lang)
         if self.stay_1_of_3 and 3 in table.columns:
             table.loc[t("interval_row_deescalate", lang), 3] = int(self._bounds.deescalate[3])
         return table
@@ -294,57 +256,36 @@ class BFBOIN(Design):
         return below & responded & safe & (enrolled < self.n_cap_backfill)
 
     # ------------------------------------------------------------------------------------------- conduct
-    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None, *,
-                  eliminated: int | None = None) -> Decision:
+    def _next_dose(self, data: TrialData) -> Decision:
         """The dose for the next escalation cohort, from all assessed patients (escalation and backfill).
 
-        Parameters
-        ----------
-        n, y : sequences of int
-            Patients whose DLT window is over, and their DLTs, per dose (dose 1 first), backfill included.
-        current : int
-            Dose (1..K) of the cohort just evaluated; it must have patients.
-        last_cohort : ignored
-            Part of the shared :class:`Design` interface.
-        eliminated : int, optional
-            Lowest dose already closed by the elimination rule (``Decision.eliminated`` of the previous
-            decision), above ``current``; doses from there up are never escalated into.
-
-        Returns
-        -------
-        Decision
-            "stop" (dose ``None``) when dose 1 is eliminated or ``n_earlystop`` is reached at a dose that stays.
-
-        Raises
-        ------
-        ValueError, TypeError
-            On invalid counts or doses, or no patient at ``current``.
+        ``data.n`` and ``data.y`` are the patients whose DLT window is over, and their DLTs, per dose, backfill
+        included; ``data.current`` the dose of the cohort just evaluated; ``data.eliminated`` the lowest dose
+        already closed by the elimination rule (the previous decision's ``eliminated``), above the current
+        dose; doses from there up are never escalated into.
 
         Examples
         --------
         Dose 1 (backfilled to 9 patients, 3 DLTs) conflicts with dose 2 (0/3): pooled 3/12 stays at dose 2.
 
-        >>> BFBOIN(0.25, 5).next_dose([9, 3, 0, 0, 0], [3, 0, 0, 0, 0], current=2).reason()
+        >>> BFBOIN(0.25, 5).next_dose(TrialData([9, 3, 0, 0, 0], [3, 0, 0, 0, 0], current=2)).reason()
         'dose 1 conflicts with dose 2: pooled doses 1-2, 3/12 DLTs (0.250): stay at dose 2'
         """
         k = self.n_doses
-        n_a, y_a = _validate.counts(n, y, k)
-        cur = _validate.dose(current, k)
-        if n_a[cur - 1] == 0:
-            raise ValueError(f"current: no patients have been treated at dose {cur}")
-        elim = k if eliminated is None else _validate.dose(eliminated, k, "eliminated") - 1
-        if elim < cur:
-            raise ValueError(f"eliminated must be above the current dose {cur} (a closed dose is never treated "
-                             f"again); got {eliminated}")
+        n_a, y_a, cur = data.n, data.y, data.current
+        if data.eliminated != NO_DOSE and data.eliminated <= cur:
+            raise ValueError(f"data: eliminated must lie above the current dose {cur} (a closed dose is not "
+                             f"treated again); got {data.eliminated}")
+        elim = k if data.eliminated == NO_DOSE else data.eliminated - 1
         s = self._step(n_a[None], y_a[None], np.array([cur - 1]), np.array([elim]))
-        new, lowest = int(s.dose[0]) + 1, (int(s.elim[0]) + 1 if s.elim[0] < k else None)
+        new, lowest = int(s.dose[0]) + 1, (int(s.elim[0]) + 1 if s.elim[0] < k else NO_DOSE)
         fields = {"n": int(n_a[cur - 1]), "y": int(y_a[cur - 1]), "current": cur, "next": new,
                   "rate": f"{y_a[cur - 1] / n_a[cur - 1]:.3f}", "lambda_e": f"{self.lambda_e:.3f}",
                   "lambda_d": f"{self.lambda_d:.3f}", "limit": self.n_earlystop}
         if s.stop[0]:
-            return Decision("stop", None, "bfboin_stop_toxic", fields, eliminated=1)
+            return Decision("stop", NO_DOSE, "bfboin_stop_toxic", fields, eliminated=1)
         if s.early[0]:
-            return Decision("stop", None, "bfboin_stop_earlystop", fields, eliminated=lowest)
+            return Decision("stop", NO_DOSE, "bfboin_stop_earlystop", fields, eliminated=lowest)
         action = "escalate" if new > cur else "de-escalate" if new < cur else "stay"
         if s.pooled_from[0] >= 0:
             fields.update(lowest=int(s.pooled_from[0]) + 1, pn=int(s.pooled_n[0]), py=int(s.pooled_y[0]),
@@ -360,85 +301,71 @@ class BFBOIN(Design):
                    _ELIM: "bfboin_eliminate"}[verdict]
         return Decision(action, new, key, fields, eliminated=lowest)
 
-    def backfill_doses(self, n, y, current: int, responses, n_enrolled=None) -> list[int]:
+    def _select(self, data: TrialData) -> int:
+        """The MTD by BOIN's isotonic selection on all patients (escalation and backfill)."""
+        return int(select_mtd_many(self.target, data.n[None], data.y[None], self._boin.cutoff_eli,
+                                   pseudo_count=self._boin.pseudo_count)[0])
+
+    def backfill_doses(self, data: TrialData, n_enrolled=None) -> list[int]:
         """Doses open to backfilling now; the next backfill patient goes to the highest.
 
         Parameters
         ----------
-        n, y : sequences of int
-            Assessed patients and their DLTs per dose, backfill included (at ``current``: the patients of the
-            current cohort whose window is over).
-        current : int
-            Dose (1..K) of the escalation cohort in its DLT window; only lower doses can be backfilled.
-        responses : sequence of int
-            Responses observed per dose (a dose needs one there, or also below it, by ``response_rule``).
+        data : TrialData
+            Assessed patients and their DLTs per dose, backfill included (at the current dose: the patients of
+            the escalation cohort whose window is over), with ``responses`` per dose; ``current`` is the dose of
+            the escalation cohort in its DLT window (only lower doses can be backfilled).
         n_enrolled : sequence of int, optional
-            Patients enrolled per dose including those still in their window (for the cap); default ``n``.
+            Patients enrolled per dose including those still in their window (for the cap); default ``data.n``.
 
         Returns
         -------
         list of int
             The open doses (1..K), lowest first.
 
+        Raises
+        ------
+        ValueError, TypeError
+            On data without responses or without a current dose, or ``n_enrolled`` below ``data.n``.
+
         Examples
         --------
         Dose 2 is unsafe alone (2/3) and pooled with dose 3 (2/6 > lambda_d = 0.298), so it and all above close:
 
-        >>> BFBOIN(0.25, 5).backfill_doses([3, 3, 3, 0, 0], [0, 2, 0, 0, 0], 4, responses=[1, 1, 1, 0, 0])
+        >>> BFBOIN(0.25, 5).backfill_doses(TrialData([3, 3, 3, 0, 0], [0, 2, 0, 0, 0], current=3,
+        ...                                          responses=[1, 1, 1, 0, 0]))
         [1]
         """
         k = self.n_doses
-        n_a, y_a = _validate.counts(n, y, k)
-        _, r_a = _validate.counts(n, responses, k, y_name="responses")
-        enrolled, _ = _validate.counts(n_a if n_enrolled is None else n_enrolled, y_a, k, n_name="n_enrolled")
-        if np.any(enrolled < n_a):
+        _validate.instance(data, "data", TrialData)
+        if data.n_doses != k:
+            raise ValueError(f"data has {data.n_doses} doses but the design has {k}")
+        if data.responses is None or data.current == NO_DOSE:
+            raise ValueError("data must give responses per dose and the current dose (the escalation cohort's)")
+        enrolled = data.n if n_enrolled is None else _validate.whole_array(n_enrolled, "n_enrolled", length=k)
+        if np.any(enrolled < data.n):
             raise ValueError("n_enrolled cannot be below n (assessed patients) at any dose")
-        cur = _validate.dose(current, k)
-        open_ = self._open(n_a[None], y_a[None], np.array([cur - 1]), (r_a > 0)[None], enrolled[None])[0]
+        open_ = self._open(data.n[None], data.y[None], np.array([data.current - 1]), (data.responses > 0)[None],
+                           enrolled[None])[0]
         return [int(d) + 1 for d in np.flatnonzero(open_)]
 
     # ---------------------------------------------------------------------------------------- evaluation
-    def trials(self, true_tox, n_trials: int = 10_000, seed: int | None = 2025,
-               true_eff=None) -> BackfillTrials:
-        """Simulate ``n_trials`` trials and return each trial's results (for distributions, not just means).
+    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator, seed: int | None,
+                  **truth) -> Trials:
+        """Simulate trials in calendar time (see :class:`BFBOIN`); scenario keyword ``true_eff``.
 
-        Parameters
-        ----------
-        true_tox : sequence of float
-            True DLT probability per dose, in (0, 1).
-        n_trials : int
-            Number of trials.
-        seed : int or None
-            Seed of :func:`numpy.random.default_rng`; :func:`~dosecourse.escalation.simulate` with the same seed
-            gives the summary of the same trials.
-        true_eff : sequence of float, optional
-            Response probability per dose, in [0, 1]; required when backfilling.
-
-        Returns
-        -------
-        BackfillTrials
-
-        Raises
-        ------
-        ValueError, TypeError
-            On probabilities outside their range or of the wrong length, or no ``true_eff`` with backfilling.
-
-        Notes
-        -----
         The trials advance together, one patient arrival per step, with masks for the trials that are filling a
-        cohort, evaluating one, backfilling or finished: no Python loop over trials.
+        cohort, evaluating one, backfilling or finished: no Python loop over trials.  Each trial's result has
+        its patients, DLTs, responses and backfill patients per dose and its duration (months from the first
+        arrival until the last enrolled patient's DLT window closes).
 
         Examples
         --------
-        >>> res = BFBOIN(0.25, 3).trials([0.1, 0.25, 0.5], n_trials=200, seed=1, true_eff=[0.2, 0.3, 0.4])
+        >>> res = BFBOIN(0.25, 3).simulate([0.1, 0.25, 0.5], n_trials=200, seed=1, true_eff=[0.2, 0.3, 0.4])
         >>> res.n.shape, bool((res.duration > 0).all())
         ((200, 3), True)
         """
-        tox = _validate.probabilities(true_tox, "true_tox", length=self.n_doses)
-        return self._run(tox, _validate.positive_int(n_trials, "n_trials"), np.random.default_rng(seed),
-                         true_eff)
-
-    def _run(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator, true_eff) -> BackfillTrials:
+        true_eff = truth.get("true_eff")
         if true_eff is not None:
             eff = _validate.probabilities(true_eff, "true_eff", length=self.n_doses, open_interval=False)
         elif self.backfill:
@@ -448,21 +375,10 @@ class BFBOIN(Design):
         sim = _Trials(self, true_tox, eff, n_trials, rng)
         sim.run()
         n, y, r, duration = sim.final_data()
-        selected = np.where(sim.stopped, 0, select_mtd_many(self.target, n, y, self._boin.cutoff_eli,
-                                                            pseudo_count=self._boin.pseudo_count))
-        return BackfillTrials(true_tox, eff, n, y, r, n - sim.n_esc, duration, selected, sim.stopped.copy())
-
-    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
-                  **scenario) -> BackfillOperatingCharacteristics:
-        """Operating characteristics of ``n_trials`` trials (see :meth:`trials`); scenario keyword ``true_eff``."""
-        unknown = set(scenario) - {"true_eff"}
-        if unknown:
-            raise TypeError(f"BF-BOIN simulation takes true_eff; got unexpected {sorted(unknown)}")
-        res = self._run(true_tox, n_trials, rng, scenario.get("true_eff"))
-        se = float(res.duration.std(ddof=1) / math.sqrt(n_trials)) if n_trials > 1 else 0.0
-        return BackfillOperatingCharacteristics.from_efficacy_trials(
-            self.name, true_tox, res.true_eff, res.selected, res.n, res.y, res.responses, res.stopped,
-            duration=float(res.duration.mean()), duration_se=se)
+        selected = np.where(sim.stopped, NO_DOSE, select_mtd_many(self.target, n, y, self._boin.cutoff_eli,
+                                                                  pseudo_count=self._boin.pseudo_count))
+        return Trials(self.name, true_tox, selected, n, y, sim.stopped.copy(), seed, true_eff=eff, responses=r,
+                      backfilled=n - sim.n_esc, duration=duration)
 
     # --------------------------------------------------------------------------------------- description
     def describe(self, lang: str = "en") -> str:
@@ -486,17 +402,6 @@ class BFBOIN(Design):
         if self.stay_1_of_3:
             parts.append(t("bfboin_describe_1_of_3", lang))
         return "\n\n".join(parts)
-
-
-def _positive(value: float, name: str) -> float:
-    """A finite number > 0 (rates and durations)."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a positive number; got {value!r}") from None
-    if not (math.isfinite(x) and x > 0):
-        raise ValueError(f"{name} must be a positive number; got {value!r}")
-    return x
 
 
 def weibull_dlt_times(true_tox: Sequence[float], window: float) -> tuple[np.ndarray, np.ndarray]:
@@ -526,7 +431,7 @@ def weibull_dlt_times(true_tox: Sequence[float], window: float) -> tuple[np.ndar
     0.15
     """
     p = _validate.probabilities(true_tox, "true_tox")
-    w = _positive(window, "window")
+    w = _validate.positive(window, "window")
     shape = (np.log(-np.log1p(-p)) - np.log(-np.log1p(-p / 2))) / np.log(2)
     scale = w / (-np.log1p(-p)) ** (1 / shape)
     return shape, scale

@@ -77,12 +77,12 @@ class BOIN(IntervalDesign):
         Target DLT probability phi, in [0.05, 0.6].
     n_doses : int
         Number of dose levels K.
-    cohort_size, n_cohorts : int
-        Patients per cohort and maximum number of cohorts.
+    cohort_size, n_cohorts, start_dose : int
+        Patients per cohort, maximum number of cohorts, dose (1..K) of the first cohort.
     phi1, phi2 : float, optional
         Highest DLT rate deemed sub-therapeutic and lowest deemed overly toxic; defaults ``0.6 phi`` and
         ``1.4 phi``.  Each must differ from ``target`` by at least ``0.1 target`` (as in BOIN).
-    cutoff_eli, extrasafe, offset, n_earlystop, start_dose
+    cutoff_eli, extrasafe, offset, n_earlystop
         The common rules of :class:`~dosecourse.escalation.interval.IntervalDesign`.
 
     Raises
@@ -111,7 +111,7 @@ class BOIN(IntervalDesign):
     Examples
     --------
     >>> design = BOIN(0.3, n_doses=5)
-    >>> design.next_dose(n=[3, 0, 0, 0, 0], y=[0, 0, 0, 0, 0], current=1).reason()
+    >>> design.next_dose("1NNN").reason()
     'escalate: 0/3 DLTs, 0.000 <= lambda_e = 0.236'
     >>> design.decision_table().loc[:, [3, 6, 9]]
                                 3  6  9
@@ -124,12 +124,11 @@ class BOIN(IntervalDesign):
     name = "BOIN"
     pseudo_count = 0.05
 
-    def __init__(self, target: float, n_doses: int, cohort_size: int = 3, n_cohorts: int = 10,
-                 phi1: float | None = None, phi2: float | None = None, cutoff_eli: float = 0.95,
-                 extrasafe: bool = False, offset: float = 0.05, n_earlystop: int = 100,
-                 start_dose: int = 1) -> None:
-        super().__init__(target, n_doses, cohort_size, n_cohorts, cutoff_eli, extrasafe, offset, n_earlystop,
-                         start_dose)
+    def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
+                 start_dose: int = 1, phi1: float | None = None, phi2: float | None = None, cutoff_eli: float = 0.95,
+                 extrasafe: bool = False, offset: float = 0.05, n_earlystop: int = 100) -> None:
+        super().__init__(target, n_doses, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose,
+                         cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset, n_earlystop=n_earlystop)
         phi = self.target
         self.phi1 = 0.6 * phi if phi1 is None else _validate.probability(phi1, "phi1")
         self.phi2 = 1.4 * phi if phi2 is None else _validate.probability(phi2, "phi2")

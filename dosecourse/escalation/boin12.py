@@ -21,8 +21,8 @@ Liu S, Yuan Y. Bayesian optimal interval designs for phase I clinical trials. J 
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import combinations_with_replacement
 
 import numpy as np
 import pandas as pd
@@ -31,63 +31,20 @@ from scipy.stats import beta, multivariate_normal, norm
 from .. import _validate
 from ..i18n import check_lang, t
 from .boin import boin_boundaries
+from .data import NO_DOSE, OUTCOMES, TrialData
 from .decision import Decision
 from .design import Design
 from .mtd_selection import select_mtd_many
-from .oc import OperatingCharacteristics
-from .outcomes import parse_outcomes
+from .results import Trials
 
-OUTCOMES: tuple[str, ...] = ("E", "N", "B", "T")
-"""Outcome letters in the column order of outcome-count arrays and of ``utilities``:
-E = (T0,E1) efficacy only, N = (T0,E0) neither, B = (T1,E1) both, T = (T1,E0) toxicity only."""
-
-_TOX = np.array([0, 0, 1, 1])  # toxicity indicator of each outcome column
+_TOX = np.array([0, 0, 1, 1])  # toxicity indicator of each outcome column (order of OUTCOMES: E, N, B, T)
 _EFF = np.array([1, 0, 1, 0])  # efficacy indicator of each outcome column
 _STOP, _EXPLORE, _DEESCALATE, _CHOOSE2, _CHOOSE3 = range(5)  # which rule made a decision
 
 
-def count_outcomes(outcomes: str, n_doses: int) -> np.ndarray:
-    """Count each outcome (E, N, B, T) per dose in an outcome string such as ``"1NNN 2ENT"``.
-
-    Parameters
-    ----------
-    outcomes : str
-        Cohorts as ``<dose><letters>``, letters from E, T, B, N (see :func:`parse_outcomes`).
-    n_doses : int
-        Number of doses K.
-
-    Returns
-    -------
-    ndarray of int, shape (K, 4)
-        Row ``d - 1`` holds dose d's counts in the column order of :data:`OUTCOMES`.
-
-    Raises
-    ------
-    ValueError
-        On an unreadable cohort or a dose above ``n_doses``.
-
-    Examples
-    --------
-    >>> count_outcomes("1NNN 2ENT", 2).tolist()
-    [[0, 3, 0, 0], [1, 1, 0, 1]]
-    """
-    k = _validate.positive_int(n_doses, "n_doses")
-    table = np.zeros((k, len(OUTCOMES)), dtype=np.int64)
-    for cohort in parse_outcomes(outcomes, letters="ETBN"):
-        if cohort.dose > k:
-            raise ValueError(f"cohort at dose {cohort.dose} but the design has {k} doses")
-        for letter in cohort.outcomes:
-            table[cohort.dose - 1, OUTCOMES.index(letter)] += 1
-    return table
-
-
 def _check_utilities(utilities: Sequence[float]) -> np.ndarray:
     """Check the four utilities (T0E1, T0E0, T1E1, T1E0): each in [0, 100], best and worst where they belong."""
-    u = np.asarray(utilities, dtype=float) if not isinstance(utilities, str) else None
-    if u is None or u.shape != (4,) or np.isnan(u).any():
-        raise ValueError(f"utilities must be four numbers for (T0E1, T0E0, T1E1, T1E0); got {utilities!r}")
-    if np.any((u < 0) | (u > 100)):
-        raise ValueError(f"every utility must lie in [0, 100]; got utilities={u.tolist()}")
+    u = _validate.real_array(utilities, "utilities", ndim=1, length=4, minimum=0.0, maximum=100.0)
     best, neither, both, worst = u
     if not (best >= max(neither, both) and worst <= min(neither, both) and best > worst):
         raise ValueError("utilities must rank efficacy without toxicity (T0E1) highest and toxicity without "
@@ -124,9 +81,7 @@ def joint_probabilities(true_tox, true_eff, rho: float = 0.0) -> np.ndarray:
     """
     p_t = _validate.probabilities(true_tox, "true_tox")
     p_e = _validate.probabilities(true_eff, "true_eff", length=p_t.size)
-    r = float(rho)
-    if not -1 < r < 1:
-        raise ValueError(f"rho must lie in (-1, 1); got {rho!r}")
+    r = _validate.number(rho, "rho", minimum=-1.0, maximum=1.0, strict_minimum=True, strict_maximum=True)
     if r == 0:
         both = p_t * p_e
     else:
@@ -135,55 +90,17 @@ def joint_probabilities(true_tox, true_eff, rho: float = 0.0) -> np.ndarray:
     return np.column_stack([p_e - both, 1 - p_t - p_e + both, both, p_t - both])
 
 
-@dataclasses.dataclass(frozen=True)
-class EfficacyOperatingCharacteristics(OperatingCharacteristics):
-    """Operating characteristics of a design that also records efficacy (BOIN12, BF-BOIN).
-
-    Adds to :class:`OperatingCharacteristics` the true efficacy rates and the mean number of responses
-    (efficacy outcomes) per dose, with Monte Carlo standard errors, and what the design selects ("MTD" or
-    "OBD"; ``selection`` holds the probabilities of selecting each dose as that).
-    """
-
-    true_eff: np.ndarray | None = None
-    responses: np.ndarray | None = None
-    responses_se: np.ndarray | None = None
-    selects: str = "MTD"
-
-    @classmethod
-    def from_efficacy_trials(cls, design: str, true_tox: np.ndarray, true_eff: np.ndarray, selected: np.ndarray,
-                             n: np.ndarray, y: np.ndarray, responses: np.ndarray, stopped: np.ndarray,
-                             **extra) -> "EfficacyOperatingCharacteristics":
-        """Summarise simulated trials as :meth:`OperatingCharacteristics.from_trials`, plus responses per dose.
-
-        ``responses`` has shape (n_trials, K); ``extra`` fills the fields a subclass adds.
-        """
-        base = cls.from_trials(design, true_tox, selected, n, y, stopped)
-        r = responses.astype(float)
-        se = r.std(axis=0, ddof=1) / np.sqrt(r.shape[0]) if r.shape[0] > 1 else np.zeros(r.shape[1])
-        return dataclasses.replace(base, true_eff=np.asarray(true_eff, dtype=float), responses=r.mean(axis=0),
-                                   responses_se=se, **extra)
-
-    def to_frame(self, lang: str = "en"):
-        """The table of :meth:`OperatingCharacteristics.to_frame` with rows for efficacy added."""
-        frame = super().to_frame(lang)
-        if self.selects == "OBD":
-            frame = frame.rename(index={t("oc_selection_pct", lang): t("boin12_oc_selection_obd", lang)})
-        frame.loc[t("boin12_oc_true_eff", lang)] = self.true_eff
-        frame.loc[t("boin12_oc_mean_responses", lang)] = self.responses
-        return frame.round(2)
-
-
 class BOIN12(Design):
     """BOIN12 phase I/II design for the optimal biological dose (Lin et al. 2020).
 
     Parameters
     ----------
+    target_tox : float
+        Highest acceptable toxicity probability :math:`\\phi_T` (0.35 in the paper).
+    target_eff : float
+        Lowest acceptable efficacy probability :math:`\\phi_E` (0.25 in the paper).
     n_doses : int
         Number of dose levels K.
-    target_tox : float
-        Highest acceptable toxicity probability :math:`\\phi_T` (default 0.35).
-    target_eff : float
-        Lowest acceptable efficacy probability :math:`\\phi_E` (default 0.25).
     cohort_size, n_cohorts, start_dose : int
         Patients per cohort, maximum number of cohorts, dose (1..K) of the first cohort.
     utilities : four numbers in [0, 100]
@@ -229,8 +146,10 @@ class BOIN12(Design):
        and d.
     4. Otherwise: the most desirable of the dose below, d and the dose above.
 
-    Ties go to the higher dose; with no admissible candidate the trial stops.  At the end,
-    :meth:`select_obd` picks the OBD.
+    Ties go to the higher dose; with no admissible candidate the trial stops.  Once ``cohort_size *
+    n_cohorts`` patients are treated, :meth:`next_dose` stops the trial and names the OBD that :meth:`select`
+    picks.  The data must hold the joint outcomes (``TrialData.outcomes``, as outcome strings give
+    them) or, for additive utilities, the responses per dose (``TrialData.responses``).
 
     References
     ----------
@@ -240,25 +159,31 @@ class BOIN12(Design):
     --------
     The paper's worked example (p. 1396): after "1NNN 2ENT 3ETT 2EEN" the next cohort gets dose 2.
 
-    >>> design = BOIN12(n_doses=5)
-    >>> design.decide("1NNN 2ENT 3ETT 2EEN").dose
+    >>> design = BOIN12(0.35, 0.25, n_doses=5)
+    >>> design.next_dose("1NNN 2ENT 3ETT 2EEN").dose
     2
     >>> round(design.benchmark, 1)
     70.5
     """
 
     name = "BOIN12"
+    selects = "OBD"
+    truth_args = ("true_eff", "rho")
+    required_truth = ("true_eff",)
+    outcome_label = "pathway_cohort_outcomes"
 
-    def __init__(self, n_doses: int, target_tox: float = 0.35, target_eff: float = 0.25, cohort_size: int = 3,
+    def __init__(self, target_tox: float, target_eff: float, n_doses: int, *, cohort_size: int = 3,
                  n_cohorts: int = 10, start_dose: int = 1, utilities: Sequence[float] = (100, 40, 60, 0),
                  n_star: int = 6, n_explore: int = 9, cutoff_tox: float = 0.95, cutoff_eff: float = 0.90,
                  phi1: float | None = None, phi2: float | None = None) -> None:
-        super().__init__(n_doses, cohort_size, n_cohorts, start_dose)
+        super().__init__(n_doses, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose)
         self.target_tox = _validate.probability(target_tox, "target_tox")
         self.target_eff = _validate.probability(target_eff, "target_eff")
-        self.utilities = _check_utilities(utilities)
-        self.n_star = _validate.positive_int(n_star, "n_star")
-        self.n_explore = _validate.positive_int(n_explore, "n_explore")
+        utilities = _check_utilities(utilities)
+        utilities.setflags(write=False)
+        self.utilities = utilities
+        self.n_star = _validate.positive_int(n_star, "n_star", maximum=_validate.MAX_PATIENTS)
+        self.n_explore = _validate.positive_int(n_explore, "n_explore", maximum=_validate.MAX_PATIENTS)
         self.cutoff_tox = _validate.probability(cutoff_tox, "cutoff_tox")
         self.cutoff_eff = _validate.probability(cutoff_eff, "cutoff_eff")
         self.lambda_e, self.lambda_d = boin_boundaries(self.target_tox, phi1, phi2)
@@ -274,32 +199,18 @@ class BOIN12(Design):
         e, n, b, tox = self.utilities
         return bool(np.isclose(b + n, e + tox))
 
-    def _margins(self, n, y, y_eff, n_by_outcome) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Check the data and return patients, DLTs, responses and quasi-binomial utility counts per dose."""
-        k = self.n_doses
-        if n_by_outcome is not None:
-            table = np.asarray(n_by_outcome)
-            if table.shape != (k, len(OUTCOMES)):
-                raise ValueError(f"n_by_outcome must have shape ({k}, 4): one row per dose, columns E, N, B, T; "
-                                 f"got {table.shape}")
-            if not np.issubdtype(table.dtype, np.number) or np.any(table != np.round(table)) or np.any(table < 0):
-                raise ValueError(f"n_by_outcome must hold non-negative whole numbers; got {table.tolist()}")
-            table = table.astype(np.int64)
-            n_c, y_c, r_c = table.sum(axis=1), table @ _TOX, table @ _EFF
-            if n is not None or y is not None:
-                n_a, y_a = _validate.counts(n, y, k)
-                if np.any(n_a != n_c) or np.any(y_a != y_c):
-                    raise ValueError("n and y disagree with n_by_outcome (patients and toxicities per dose)")
-            return n_c, y_c, r_c, table @ self.utilities / 100
-        if y_eff is None:
-            raise ValueError("BOIN12 needs efficacy data: pass n_by_outcome (counts of E, N, B, T per dose) or, "
-                             "for additive utilities, y_eff (responses per dose)")
+    def _margins(self, data: TrialData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Patients, DLTs, responses and quasi-binomial utility counts per dose from ``data``."""
+        if data.outcomes is not None:
+            table = data.outcomes
+            return data.n, data.y, table @ _EFF, table @ self.utilities / 100
+        if data.responses is None:
+            raise ValueError("data: BOIN12 needs efficacy data: outcome letters E, T, B, N (TrialData.outcomes) "
+                             "or, for additive utilities, responses per dose (TrialData.responses)")
         if not self.additive:
-            raise ValueError("these utilities are not additive (u(T1E1) + u(T0E0) != u(T0E1) + u(T1E0)), so the "
-                             "utility needs the joint outcomes: pass n_by_outcome instead of y_eff")
-        n_a, y_a = _validate.counts(n, y, k)
-        _, r_a = _validate.counts(n, y_eff, k, y_name="y_eff")
-        return n_a, y_a, r_a, self._utility_count(n_a, y_a, r_a)
+            raise ValueError("data: these utilities are not additive (u(T1E1) + u(T0E0) != u(T0E1) + u(T1E0)), so "
+                             "the utility needs the joint outcomes (TrialData.outcomes), not only responses")
+        return data.n, data.y, data.responses, self._utility_count(data.n, data.y, data.responses)
 
     def _utility_count(self, n, y_tox, y_eff):
         """Quasi-binomial count x from the margins, valid for additive utilities."""
@@ -320,8 +231,23 @@ class BOIN12(Design):
         ndarray
             :math:`\\Pr\\{\\mathrm{Beta}(1 + x, 1 + n - x) > u_b / 100\\}`; an untried dose scores
             :math:`1 - u_b/100` (0.295 with the defaults).
+
+        Raises
+        ------
+        ValueError, TypeError
+            On non-numeric input, negative values, shapes that do not broadcast, or ``x > n``.
         """
-        n, x = np.asarray(n, dtype=float), np.asarray(x, dtype=float)
+        n_arr = _validate.real_array(n, "n", minimum=0.0, max_size=_validate.MAX_GRID)
+        x_arr = _validate.real_array(x, "x", minimum=0.0, max_size=_validate.MAX_GRID)
+        try:
+            n_arr, x_arr = np.broadcast_arrays(n_arr, x_arr)
+        except ValueError:
+            raise ValueError(f"n and x must have matching shapes; got {n_arr.shape} and {x_arr.shape}") from None
+        if np.any(x_arr > n_arr + 1e-9):
+            raise ValueError("x (the utility count) cannot exceed n")
+        return self._desirability(n_arr, x_arr)
+
+    def _desirability(self, n: np.ndarray, x: np.ndarray) -> np.ndarray:
         return beta.sf(self.benchmark / 100, 1 + x, 1 + n - x)
 
     def admissible(self, n, y_tox, y_eff):
@@ -330,8 +256,22 @@ class BOIN12(Design):
         A dose is admissible when :math:`\\Pr(p_T > \\phi_T \\mid D) <` ``cutoff_tox`` and
         :math:`\\Pr(p_E < \\phi_E \\mid D) <` ``cutoff_eff`` (Beta(1, 1) priors); failing the toxicity rule also
         closes every higher dose.
+
+        Raises
+        ------
+        ValueError, TypeError
+            On counts that are not whole numbers, negative, of shapes that do not broadcast, or above ``n``.
         """
-        n, y_tox, y_eff = (np.asarray(a, dtype=float) for a in (n, y_tox, y_eff))
+        arrays = [_validate.whole_array(a, name) for a, name in ((n, "n"), (y_tox, "y_tox"), (y_eff, "y_eff"))]
+        try:
+            n, y_tox, y_eff = (a.astype(float) for a in np.broadcast_arrays(*arrays))
+        except ValueError:
+            raise ValueError("n, y_tox and y_eff must have matching shapes") from None
+        if np.any(y_tox > n) or np.any(y_eff > n):
+            raise ValueError("y_tox and y_eff cannot exceed n")
+        return self._admissible(n, y_tox, y_eff)
+
+    def _admissible(self, n: np.ndarray, y_tox: np.ndarray, y_eff: np.ndarray) -> np.ndarray:
         tox_ok = beta.sf(self.target_tox, 1 + y_tox, 1 + n - y_tox) < self.cutoff_tox
         eff_ok = beta.cdf(self.target_eff, 1 + y_eff, 1 + n - y_eff) < self.cutoff_eff
         return np.logical_and.accumulate(tox_ok, axis=-1) & eff_ok
@@ -343,8 +283,8 @@ class BOIN12(Design):
         admissible set, all per trial.
         """
         rows, k = np.arange(n.shape[0]), self.n_doses
-        admissible = self.admissible(n, y_tox, y_eff)
-        score = self.desirability(n, x)
+        admissible = self._admissible(n, y_tox, y_eff)
+        score = self._desirability(n, x)
         levels = np.arange(k)
         below = admissible & (levels < current[:, None])
         above = admissible & (levels > current[:, None])
@@ -369,55 +309,31 @@ class BOIN12(Design):
         return nxt, rule, score, admissible
 
     # --------------------------------------------------------------------------------------- conduct
-    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None, *,
-                  y_eff: Sequence[int] | None = None, n_by_outcome=None) -> Decision:
-        """The dose for the next cohort after the data so far.
-
-        Parameters
-        ----------
-        n, y : sequences of int, or None
-            Patients and patients with toxicity (T or B) per dose, dose 1 first.  May be ``None`` when
-            ``n_by_outcome`` is given (if given too, they must agree with it).
-        current : int
-            Dose (1..K) the last cohort received.
-        last_cohort : ignored
-            Part of the shared :class:`Design` interface.
-        y_eff : sequence of int, optional
-            Patients with efficacy (E or B) per dose; enough when the utilities are additive (the defaults
-            are: 60 + 40 = 100 + 0).
-        n_by_outcome : array_like of int, shape (K, 4), optional
-            Counts of E, N, B, T per dose (columns as :data:`OUTCOMES`); needed for non-additive utilities.
-            :func:`count_outcomes` builds it from an outcome string.
-
-        Returns
-        -------
-        Decision
-            ``dose`` is ``None`` (action "stop") when no admissible dose is left.
-
-        Raises
-        ------
-        ValueError
-            On inconsistent or impossible counts, no efficacy data, or no patient at ``current``.
+    def _next_dose(self, data: TrialData) -> Decision:
+        """The dose for the next cohort after the data so far (see the class notes for the rule).
 
         Examples
         --------
-        >>> BOIN12(5).next_dose([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1, y_eff=[0, 0, 0, 0, 0]).dose
+        >>> from dosecourse.escalation import TrialData
+        >>> BOIN12(0.35, 0.25, 5).next_dose(TrialData([3, 0, 0, 0, 0], [0] * 5, current=1, responses=[0] * 5)).dose
         2
         """
-        cur = _validate.dose(current, self.n_doses)
-        n_a, y_a, r_a, x = self._margins(n, y, y_eff, n_by_outcome)
-        if n_a[cur - 1] == 0:
-            raise ValueError(f"no patient has been treated at the current dose {cur}")
+        cur = data.current
+        n_a, y_a, r_a, x = self._margins(data)
         nxt, rule, score, admissible = (a[0] for a in self._decide(n_a[None], y_a[None], r_a[None], x[None],
                                                                     np.array([cur - 1])))
         closed = np.flatnonzero(~np.logical_and.accumulate(
             beta.sf(self.target_tox, 1 + y_a, 1 + n_a - y_a) < self.cutoff_tox))
-        eliminated = int(closed[0]) + 1 if closed.size else None
+        eliminated = int(closed[0]) + 1 if closed.size else NO_DOSE
         fields = {"n": int(n_a[cur - 1]), "y": int(y_a[cur - 1]), "rate": f"{y_a[cur - 1] / n_a[cur - 1]:.3f}",
                   "lambda_e": f"{self.lambda_e:.3f}", "lambda_d": f"{self.lambda_d:.3f}", "n_star": self.n_star,
                   "n_explore": self.n_explore, "current": cur}
         if rule == _STOP:
-            return Decision("stop", None, "boin12_stop_none", fields, eliminated)
+            return Decision("stop", NO_DOSE, "boin12_stop_none", fields, eliminated)
+        if data.total >= self.max_n:  # the maximum sample size is reached: the trial ends with its OBD
+            obd = self._select(data)
+            return Decision("stop", NO_DOSE, "boin12_stop_max_n",
+                            {"max_n": self.max_n, "obd": "-" if obd == NO_DOSE else obd}, eliminated)
         fields.update(next=int(nxt) + 1, score=f"{score[nxt]:.3f}",
                       admissible=", ".join(str(d + 1) for d in np.flatnonzero(admissible)) or "-")
         action = "escalate" if nxt > cur - 1 else "de-escalate" if nxt < cur - 1 else "stay"
@@ -425,41 +341,9 @@ class BOIN12(Design):
                _CHOOSE3: "boin12_choose3"}[int(rule)]
         return Decision(action, int(nxt) + 1, key, fields, eliminated)
 
-    def decide(self, outcomes: str) -> Decision:
-        """The decision after an outcome string such as ``"1NNN 2ENT 3ETT"`` (E, T, B, N per patient).
-
-        The last cohort's dose is the current dose.  Once ``n_cohorts * cohort_size`` patients are treated the
-        trial stops and the reason names the dose :meth:`select_obd` recommends.
-
-        Examples
-        --------
-        >>> design = BOIN12(5)
-        >>> design.decide("1NNN 2NNB").dose
-        3
-        """
-        counts = count_outcomes(outcomes, self.n_doses)
-        cohorts = parse_outcomes(outcomes, letters="ETBN")
-        if not cohorts:
-            raise ValueError("outcomes is empty: there is no cohort to decide after")
-        if counts.sum() >= self.max_n:
-            obd = self.select_obd(n_by_outcome=counts)
-            return Decision("stop", None, "boin12_stop_max_n",
-                            {"max_n": self.max_n, "obd": "-" if obd is None else obd})
-        return self.next_dose(None, None, cohorts[-1].dose, n_by_outcome=counts)
-
     # -------------------------------------------------------------------------------------- analysis
-    def select_obd(self, n=None, y=None, *, y_eff: Sequence[int] | None = None, n_by_outcome=None) -> int | None:
-        """Select the optimal biological dose at the end of the trial.
-
-        Parameters
-        ----------
-        n, y, y_eff, n_by_outcome
-            The trial's data, as in :meth:`next_dose`.
-
-        Returns
-        -------
-        int or None
-            The OBD (1..K), or ``None`` when no dose qualifies.
+    def _select(self, data: TrialData) -> int:
+        """The optimal biological dose at the end of the trial.
 
         Notes
         -----
@@ -474,37 +358,30 @@ class BOIN12(Design):
         --------
         The paper's example trial (Fig. S2) ends after 30 patients with dose 4:
 
-        >>> design = BOIN12(5)
-        >>> design.select_obd(n_by_outcome=count_outcomes(
-        ...     "1NNN 2NNB 3NEE 3NTN 4ETE 4NBE 4BNN 5BEN 5NBT 4NEN", 5))
+        >>> BOIN12(0.35, 0.25, 5).select("1NNN 2NNB 3NEE 3NTN 4ETE 4NBE 4BNN 5BEN 5NBT 4NEN")
         4
         """
-        n_a, y_a, r_a, x = self._margins(n, y, y_eff, n_by_outcome)
-        return int(self._select(n_a[None], y_a[None], r_a[None], x[None])[0]) or None
+        n_a, y_a, r_a, x = self._margins(data)
+        return int(self._select_many(n_a[None], y_a[None], r_a[None], x[None])[0])
 
-    def _select(self, n, y_tox, y_eff, x) -> np.ndarray:
+    def _select_many(self, n, y_tox, y_eff, x) -> np.ndarray:
         """Vectorised OBD selection over trials (arrays (T, K)); 0 means no dose selected."""
         mtd = select_mtd_many(self.target_tox, n, y_tox, cutoff_eli=self.cutoff_tox)
         levels = np.arange(1, self.n_doses + 1)
-        ok = self.admissible(n, y_tox, y_eff) & (n > 0) & (levels <= mtd[:, None])
-        score = np.where(ok, self.desirability(n, x), -np.inf)
+        ok = self._admissible(n, y_tox, y_eff) & (n > 0) & (levels <= mtd[:, None])
+        score = np.where(ok, self._desirability(n, x), -np.inf)
         return np.where(ok.any(axis=1), np.argmax(score, axis=1) + 1, 0)
 
     # ------------------------------------------------------------------------------------ evaluation
-    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
-                  **scenario) -> EfficacyOperatingCharacteristics:
+    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator, seed: int | None,
+                  **truth) -> Trials:
         """Simulate ``n_trials`` BOIN12 trials in lockstep, cohort by cohort.
 
         Scenario keywords: ``true_eff`` (required, efficacy probability per dose) and ``rho`` (latent
         correlation of toxicity and efficacy, default 0; see :func:`joint_probabilities`).
         """
-        unknown = set(scenario) - {"true_eff", "rho"}
-        if unknown:
-            raise TypeError(f"BOIN12 simulation takes true_eff and rho; got unexpected {sorted(unknown)}")
-        if "true_eff" not in scenario:
-            raise ValueError("BOIN12 needs true_eff, the efficacy probability per dose: simulate(..., true_eff=...)")
-        eff = _validate.probabilities(scenario["true_eff"], "true_eff", length=self.n_doses)
-        probs = joint_probabilities(true_tox, eff, scenario.get("rho", 0.0))
+        eff = _validate.probabilities(truth["true_eff"], "true_eff", length=self.n_doses)
+        probs = joint_probabilities(true_tox, eff, truth.get("rho", 0.0))
         cum = np.cumsum(probs, axis=1)[:, :-1]
         k, c = self.n_doses, self.cohort_size
         counts = np.zeros((n_trials, k, len(OUTCOMES)), dtype=np.int64)
@@ -525,9 +402,9 @@ class BOIN12(Design):
             active[idx[halt]] = False
             dose[idx[~halt]] = nxt[~halt]
         n, y_tox, y_eff = counts.sum(axis=2), counts @ _TOX, counts @ _EFF
-        selected = np.where(stopped, 0, self._select(n, y_tox, y_eff, counts @ self.utilities / 100))
-        return EfficacyOperatingCharacteristics.from_efficacy_trials(
-            self.name, true_tox, eff, selected, n, y_tox, y_eff, stopped, selects="OBD")
+        selected = np.where(stopped, NO_DOSE, self._select_many(n, y_tox, y_eff, counts @ self.utilities / 100))
+        return Trials(self.name, true_tox, selected, n, y_tox, stopped, seed, selects="OBD", true_eff=eff,
+                      responses=y_eff)
 
     # ------------------------------------------------------------------------------------ description
     def utility_table(self, lang: str = "en") -> pd.DataFrame:
@@ -535,7 +412,7 @@ class BOIN12(Design):
 
         Examples
         --------
-        >>> BOIN12(5).utility_table().to_numpy().tolist()
+        >>> BOIN12(0.35, 0.25, 5).utility_table().to_numpy().tolist()
         [[100.0, 40.0], [60.0, 0.0]]
         """
         lang = check_lang(lang)
@@ -549,7 +426,7 @@ class BOIN12(Design):
 
         Examples
         --------
-        >>> "70.5" in BOIN12(5).describe()
+        >>> "70.5" in BOIN12(0.35, 0.25, 5).describe()
         True
         """
         lang = check_lang(lang)
@@ -561,7 +438,7 @@ class BOIN12(Design):
                  n_star=self.n_star, n_explore=self.n_explore, c_t=f"{self.cutoff_tox:g}",
                  c_e=f"{self.cutoff_eff:g}")
 
-    def decision_table(self, max_n: int | None = None, lang: str = "en") -> pd.DataFrame:
+    def decision_table(self, max_n: int | None = None, *, lang: str = "en") -> pd.DataFrame:
         """The count boundaries of BOIN12 for 1..``max_n`` patients at a dose (default: the maximum sample size).
 
         Rows: de-escalate if the number of DLTs is at least the BOIN boundary (observed rate
@@ -576,7 +453,7 @@ class BOIN12(Design):
         With 6 patients, 4 DLTs give :math:`\\Pr(p_T > 0.35) = 0.94 < 0.95` and 5 give 0.99, so elimination
         needs 5; 0 responses give :math:`\\Pr(p_E < 0.25) = 1 - 0.75^7 = 0.87 < 0.90`, so no exclusion yet:
 
-        >>> BOIN12(5).decision_table(6).loc[:, [3, 6]]  # doctest: +NORMALIZE_WHITESPACE
+        >>> BOIN12(0.35, 0.25, 5).decision_table(6).loc[:, [3, 6]]  # doctest: +NORMALIZE_WHITESPACE
                                          3     6
         Number of patients treated       3     6
         De-escalate if # of DLT >=       2     3
@@ -584,14 +461,14 @@ class BOIN12(Design):
         Exclude if # of responses <=  <NA>  <NA>
         """
         lang = check_lang(lang)
-        max_n = self.max_n if max_n is None else _validate.positive_int(max_n, "max_n")
+        max_n = self.max_n if max_n is None else _validate.positive_int(max_n, "max_n", maximum=1000)
         rows = {key: [] for key in ("boin12_row_n", "boin12_row_deescalate", "boin12_row_eliminate",
                                     "boin12_row_exclude")}
         for n in range(1, max_n + 1):
             y = np.arange(n + 1)
             rate_high = y / n >= self.lambda_d
-            tox_out = ~self.admissible(np.full((n + 1, 1), n), y[:, None], np.full((n + 1, 1), n))[:, 0]
-            eff_out = ~self.admissible(np.full((n + 1, 1), n), np.zeros((n + 1, 1)), y[:, None])[:, 0]
+            tox_out = ~self._admissible(np.full((n + 1, 1), n), y[:, None], np.full((n + 1, 1), n))[:, 0]
+            eff_out = ~self._admissible(np.full((n + 1, 1), n), np.zeros((n + 1, 1)), y[:, None])[:, 0]
             rows["boin12_row_n"].append(n)
             rows["boin12_row_deescalate"].append(int(y[rate_high][0]) if rate_high.any() else pd.NA)
             rows["boin12_row_eliminate"].append(int(y[tox_out][0]) if tox_out.any() else pd.NA)
@@ -599,46 +476,19 @@ class BOIN12(Design):
         return pd.DataFrame([rows[key] for key in rows], index=[t(key, lang) for key in rows],
                             columns=range(1, max_n + 1), dtype="Int64")
 
-    def pathways(self, n_cohorts: int = 1, outcomes: str = "", lang: str = "en") -> pd.DataFrame:
-        """Dose transition pathways: every outcome mix of the next ``n_cohorts`` cohorts and where it leads.
-
-        A cohort's outcome is how many of its patients had efficacy only (E), toxicity only (T), both (B) or
-        neither (N); the order within a cohort does not matter, so a cohort of 3 has 20 outcome mixes and two
-        cohorts 400.  Each row follows one sequence through :meth:`decide`, starting after ``outcomes`` (an
-        outcome string of the trial so far; empty: the first cohort goes to ``start_dose``).
+    def _cohort_outcomes(self, data: TrialData, dose: int) -> Iterator[tuple[str, TrialData]]:
+        """Every outcome mix of the next cohort: how many patients had E, T, B or N (order does not matter),
+        so a cohort of 3 has 20 mixes and two cohorts 400.
 
         Examples
         --------
-        >>> table = BOIN12(5).pathways(1)
+        >>> table = BOIN12(0.35, 0.25, 5).pathways(1)
         >>> len(table), table.iloc[0].tolist(), table.iloc[-1].tolist()
         (20, [1, 'EEE', 1], [1, 'NNN', 2])
         """
-        from itertools import combinations_with_replacement
-
-        lang = check_lang(lang)
-        _validate.positive_int(n_cohorts, "n_cohorts")
-        mixes = ["".join(m) for m in combinations_with_replacement("ETBN", self.cohort_size)]
-        if outcomes.strip():
-            first = self.decide(outcomes)
-            if first.dose is None:
-                raise ValueError("the trial has already stopped after these outcomes; there is no pathway to show")
-            start = first.dose
-        else:
-            start = self.start_dose
-        rows = []
-
-        def walk(history: str, dose: int, i: int, row: dict) -> None:
-            for mix in mixes:
-                text = f"{history} {dose}{mix}".strip()
-                decision = self.decide(text)
-                step = {**row, t("pathway_cohort_dose", lang, i=i): dose,
-                        t("pathway_cohort_outcomes", lang, i=i): mix,
-                        t("pathway_next", lang, i=i): (t("pathway_stop", lang) if decision.dose is None
-                                                      else decision.dose)}
-                if decision.dose is None or i == n_cohorts:
-                    rows.append(step)
-                else:
-                    walk(text, decision.dose, i + 1, step)
-
-        walk(outcomes.strip(), start, 1, {})
-        return pd.DataFrame(rows, dtype=object).fillna("")
+        if data.total and data.outcomes is None:
+            raise ValueError("data: BOIN12 pathways need the joint outcomes (give the data as an outcome string)")
+        start = data if data.outcomes is not None else TrialData(
+            data.n, data.y, outcomes=np.zeros((self.n_doses, len(OUTCOMES)), dtype=np.int64))
+        for mix in ("".join(m) for m in combinations_with_replacement("ETBN", self.cohort_size)):
+            yield mix, start.add(dose, outcomes=mix)

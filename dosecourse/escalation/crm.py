@@ -22,35 +22,43 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit, logit
 
+from scipy.stats import binom
+
 from .. import _validate
 from ..i18n import check_lang, t
+from .data import NO_DOSE, TrialData
 from .decision import Decision
 from .design import Design
-from .oc import OperatingCharacteristics
+from .interval import _merge_rows, _unique_rows
+from .results import OperatingCharacteristics, Trials
 
 MODELS: tuple[str, ...] = ("empiric", "logistic")
 """Working models, named as in dfcrm: ``"empiric"`` (power) and ``"logistic"`` (one-parameter logistic)."""
 
-_GRID_POINTS = 2001      # posterior grid over beta: trapezoidal rule, checked against adaptive quadrature
-_GRID_HALFWIDTH = 12.0   # grid covers +-12 prior standard deviations
+_GRID_HALFWIDTH = 8.0    # grid covers +-8 prior standard deviations (prior mass beyond: 1e-15)
+_GRID_STEP = 0.46        # grid step in beta, times 1 / sqrt(patients)
 _MAX_PRIOR_VAR = 100.0   # keeps exp(beta) finite over the whole grid
-_CHUNK = 512             # rows of states evaluated at once on the grid (bounds memory)
+_CHUNK = 4096            # rows of states evaluated at once on the grid (bounds memory)
 
 
-def _check_model(model: str) -> str:
-    if model not in MODELS:
-        raise ValueError(f"model must be one of {MODELS}; got {model!r}")
-    return model
+def _grid_points(prior_var: float, max_patients: int) -> int:
+    """Points of the posterior grid: fine enough for the narrowest posterior ``max_patients`` patients give.
+
+    The grid spans +-8 prior standard deviations: the likelihood never fattens the prior's tails (it tends to 1
+    as beta grows and to 0 as it falls when any patient is free of DLT), so the mass beyond is below 1e-15.  The
+    posterior of beta narrows as 1/sqrt(n), and the trapezoidal rule's error falls as exp(-2 pi^2 sd^2 / h^2) in
+    the ratio of the posterior's width to the step h (the logistic model's posterior is the narrower), whatever
+    the prior, so the step is 0.46 / sqrt(patients) (40 sqrt(patients) points for the default prior).  The
+    posterior mean then agrees with adaptive quadrature to 1e-9 for 3 to 120 patients, both models and prior
+    variances 0.5 to 4 (tests/test_crm.py).
+    """
+    half = _GRID_HALFWIDTH * np.sqrt(prior_var)
+    points = int(np.ceil(2 * half / _GRID_STEP * np.sqrt(max(max_patients, 1))))
+    return int(np.clip(points, 129, 20001)) | 1
 
 
 def _check_prior_var(prior_var: float) -> float:
-    try:
-        v = float(prior_var)
-    except (TypeError, ValueError):
-        raise TypeError(f"prior_var must be a number in (0, {_MAX_PRIOR_VAR:g}]; got {prior_var!r}") from None
-    if not 0 < v <= _MAX_PRIOR_VAR:
-        raise ValueError(f"prior_var must lie in (0, {_MAX_PRIOR_VAR:g}]; got {prior_var!r}")
-    return v
+    return _validate.positive(prior_var, "prior_var", maximum=_MAX_PRIOR_VAR)
 
 
 def _scaled_doses(skeleton: np.ndarray, model: str, intercept: float) -> np.ndarray:
@@ -131,18 +139,16 @@ def crm_skeleton(halfwidth: float, target: float, nu: int, n_doses: int, model: 
     [0.08397349, 0.15674102, 0.25, 0.35450043, 0.46034311]
     """
     phi = _validate.probability(target, "target")
-    k = _validate.positive_int(n_doses, "n_doses")
+    k = _validate.positive_int(n_doses, "n_doses", maximum=_validate.MAX_DOSES)
     nu = _validate.dose(nu, k, "nu")
-    _check_model(model)
-    delta = float(halfwidth)
-    if not 0 < delta < min(phi, 1 - phi):
-        raise ValueError(f"halfwidth must lie in (0, min(target, 1 - target)) = (0, {min(phi, 1 - phi):g}); "
-                         f"got {halfwidth!r}")
+    _validate.one_of(model, "model", MODELS)
+    delta = _validate.number(halfwidth, "halfwidth", minimum=0.0, strict_minimum=True,
+                             maximum=min(phi, 1 - phi), strict_maximum=True)
     power = nu - np.arange(1, k + 1)
     if model == "empiric":
         r = np.log(phi - delta) / np.log(phi + delta)
         return phi ** (r ** power)
-    a0 = float(intercept)
+    a0 = _validate.number(intercept, "intercept", minimum=-20.0, maximum=20.0)
     hi = logit(phi + delta) - a0
     if hi >= 0:
         raise ValueError(f"target + halfwidth = {phi + delta:g} must lie below expit(intercept) = "
@@ -154,17 +160,19 @@ def crm_skeleton(halfwidth: float, target: float, nu: int, n_doses: int, model: 
 class _PosteriorGrid:
     """Posterior of beta on a fixed grid for one working model, vectorised over many data sets.
 
-    The posterior density is evaluated at 2001 equally spaced points over +-12 prior standard deviations and
-    integrated by the trapezoidal rule, which converges geometrically for a smooth density that vanishes at
-    both ends; the tests check it against adaptive quadrature (``scipy.integrate.quad``) to 1e-8.  Each data set
-    (row) is computed on its own with element-wise operations, so a row gives the same bits alone or in a batch.
+    The posterior density is evaluated at equally spaced points over +-8 prior standard deviations
+    (:func:`_grid_points`: more points for trials that can treat more patients) and integrated by the
+    trapezoidal rule, which converges geometrically for a smooth density that vanishes at both ends; the tests
+    check it against adaptive quadrature (``scipy.integrate.quad``).  The log-likelihood of many data sets is
+    one matrix product of their counts with the log-probabilities on the grid.
     """
 
-    def __init__(self, skeleton: np.ndarray, model: str, prior_var: float, intercept: float) -> None:
+    def __init__(self, skeleton: np.ndarray, model: str, prior_var: float, intercept: float,
+                 max_patients: int) -> None:
         self.model, self.intercept = model, intercept
         self.x = _scaled_doses(skeleton, model, intercept)
         half = _GRID_HALFWIDTH * np.sqrt(prior_var)
-        self.beta = np.linspace(-half, half, _GRID_POINTS)
+        self.beta = np.linspace(-half, half, _grid_points(prior_var, max_patients))
         slope = np.exp(self.beta)[None, :] * self.x[:, None]  # (K, G), negative
         if model == "empiric":
             self.log_p = slope
@@ -174,13 +182,17 @@ class _PosteriorGrid:
             self.log_p = -np.logaddexp(0.0, -eta)
             self.log_q = -np.logaddexp(0.0, eta)
         self.log_prior = -self.beta ** 2 / (2 * prior_var)
+        self._log_pq = np.vstack([self.log_p, self.log_q])            # (2K, G)
+        self._moments = np.column_stack([np.ones_like(self.beta), self.beta])
+
+    def _unnormalised(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Posterior density on the grid up to a constant per row (rows scaled to a maximum of 1)."""
+        loglik = np.concatenate([y, n - y], axis=1).astype(float) @ self._log_pq + self.log_prior
+        return np.exp(loglik - loglik.max(axis=1, keepdims=True))
 
     def weights(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Normalised posterior weights on the grid, shape (rows, G), for counts ``n``, ``y`` of shape (rows, K)."""
-        loglik = np.tile(self.log_prior, (n.shape[0], 1))
-        for k in range(self.x.size):
-            loglik += y[:, k, None] * self.log_p[k] + (n[:, k] - y[:, k])[:, None] * self.log_q[k]
-        w = np.exp(loglik - loglik.max(axis=1, keepdims=True))
+        w = self._unnormalised(n, y)
         return w / w.sum(axis=1, keepdims=True)
 
     def moments(self, n: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,28 +205,19 @@ class _PosteriorGrid:
     def mean(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Posterior mean of beta for many data sets, computing each distinct data set once."""
         states = np.concatenate([n, y], axis=1)
-        uniq, inverse = np.unique(states, axis=0, return_inverse=True)
+        first, inverse = _unique_rows(states)
+        uniq = states[first]
         k = self.x.size
         out = np.empty(uniq.shape[0])
         for start in range(0, uniq.shape[0], _CHUNK):
             rows = uniq[start:start + _CHUNK]
-            out[start:start + _CHUNK] = (self.weights(rows[:, :k], rows[:, k:]) * self.beta).sum(axis=1)
-        return out[inverse.reshape(-1)]
+            sums = self._unnormalised(rows[:, :k], rows[:, k:]) @ self._moments
+            out[start:start + _CHUNK] = sums[:, 1] / sums[:, 0]
+        return out[inverse]
 
     def ptox(self, beta: np.ndarray) -> np.ndarray:
         """Plug-in DLT probability per dose at ``beta`` (shape ``beta.shape + (K,)``), as dfcrm's ``ptox``."""
         return _dlt_probability(beta, self.x, self.model, self.intercept)
-
-
-def _check_last_cohort(last_cohort) -> tuple[int, int]:
-    """Check ``last_cohort = (patients, dlts)``."""
-    if isinstance(last_cohort, str) or np.ndim(last_cohort) != 1 or len(last_cohort) != 2:
-        raise TypeError(f"last_cohort must be a pair (patients, dlts); got {last_cohort!r}")
-    size = _validate.positive_int(last_cohort[0], "last_cohort patients")
-    dlts = _validate.positive_int(last_cohort[1], "last_cohort dlts", minimum=0)
-    if dlts > size:
-        raise ValueError(f"last_cohort has more DLTs ({dlts}) than patients ({size})")
-    return size, dlts
 
 
 def _closest(ptox: np.ndarray, target: float) -> np.ndarray:
@@ -285,8 +288,8 @@ def crm_posterior(skeleton, target: float, levels, tox, model: str = "empiric", 
 
     with :math:`p_k(\\beta) = s_k^{\\exp\\beta}` (empiric) or
     :math:`p_k(\\beta) = \\operatorname{expit}\\{a_0 + e^{\\beta}(\\operatorname{logit} s_k - a_0)\\}` (logistic).
-    Its mean and variance are computed by the trapezoidal rule on 2001 points over :math:`\\pm 12\\sigma`
-    (agreeing with adaptive quadrature to better than 1e-8); the estimate of :math:`p_k` plugs in the posterior
+    Its mean and variance are computed by the trapezoidal rule on a grid over :math:`\\pm 8\\sigma`
+    (agreeing with adaptive quadrature to better than 1e-9); the estimate of :math:`p_k` plugs in the posterior
     mean, and the recommended dose minimises :math:`|\\hat p_k - \\phi|`.
 
     References
@@ -307,13 +310,16 @@ def crm_posterior(skeleton, target: float, levels, tox, model: str = "empiric", 
     """
     s = _validate.probabilities(skeleton, "skeleton", increasing=True)
     phi = _validate.probability(target, "target")
-    grid = _PosteriorGrid(s, _check_model(model), _check_prior_var(prior_var), float(intercept))
-    lv = np.asarray(levels)
-    tx = np.asarray(tox)
-    if lv.ndim != 1 or tx.ndim != 1 or lv.size != tx.size:
-        raise ValueError(f"levels and tox must be 1-D and of equal length; got {lv.size} levels and {tx.size} "
-                         f"outcomes")
-    if lv.size and (not np.issubdtype(lv.dtype, np.integer) or lv.min() < 1 or lv.max() > s.size):
+    _validate.one_of(model, "model", MODELS)
+    lv = _validate.whole_array(levels, "levels", ndim=1)
+    if lv.size > _validate.MAX_PATIENTS:
+        raise ValueError(f"levels may hold at most {_validate.MAX_PATIENTS:,} patients; got {lv.size:,}")
+    grid = _PosteriorGrid(s, model, _check_prior_var(prior_var),
+                          _validate.number(intercept, "intercept", minimum=-20.0, maximum=20.0), lv.size)
+    tx = _validate.whole_array(tox, "tox", ndim=1)
+    if lv.size != tx.size:
+        raise ValueError(f"levels and tox must have equal length; got {lv.size} levels and {tx.size} outcomes")
+    if lv.size and (lv.min() < 1 or lv.max() > s.size):
         raise ValueError(f"levels must be dose numbers 1..{s.size} (doses are numbered from 1); "
                          f"got {lv.tolist()}")
     if tx.size and not np.isin(tx, (0, 1)).all():
@@ -355,7 +361,7 @@ class CRM(Design):
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         On a skeleton that is not strictly increasing or any argument outside its range.
 
     Notes
@@ -365,8 +371,12 @@ class CRM(Design):
     to the target.  The next cohort receives that dose, capped at one level above the current dose (no
     skipping) and at the current dose after a cohort with observed DLT rate :math:`\\ge` target (coherence).
     There is no early stopping, as in ``crmsim``: every trial enrols the full sample, and the MTD is the final
-    unrestricted recommendation.  :meth:`next_dose` applies the coherence rule only when ``last_cohort`` is
-    given.
+    unrestricted recommendation.  :meth:`next_dose` applies the coherence rule when the data know the last
+    cohort's result (``TrialData.last_cohort``, set by outcome strings and :meth:`TrialData.add`).
+
+    :meth:`exact` enumerates every outcome path cohort by cohort and merges paths that reach the same state
+    (patients and DLTs per dose, and the dose of the next cohort), so its operating characteristics carry no
+    Monte Carlo error.
 
     References
     ----------
@@ -378,25 +388,28 @@ class CRM(Design):
     Examples
     --------
     >>> design = CRM([0.05, 0.12, 0.25, 0.40, 0.55], target=0.25, cohort_size=3, n_cohorts=10)
-    >>> decision = design.next_dose(n=[3, 0, 0, 0, 0], y=[0, 0, 0, 0, 0], current=1, last_cohort=(3, 0))
+    >>> decision = design.next_dose("1NNN")
     >>> decision.action, decision.dose
     ('escalate', 2)
     """
 
     name = "CRM"
+    has_exact = True
 
-    def __init__(self, skeleton, target: float, cohort_size: int = 3, n_cohorts: int = 10, start_dose: int = 1,
-                 model: str = "empiric", prior_var: float = 1.34, intercept: float = 3.0, no_skip: bool = True,
-                 coherence: bool = True) -> None:
-        self.skeleton = _validate.probabilities(skeleton, "skeleton", increasing=True)
-        super().__init__(self.skeleton.size, cohort_size, n_cohorts, start_dose)
+    def __init__(self, skeleton, target: float, *, cohort_size: int = 3, n_cohorts: int = 10,
+                 start_dose: int = 1, model: str = "empiric", prior_var: float = 1.34, intercept: float = 3.0,
+                 no_skip: bool = True, coherence: bool = True) -> None:
+        skeleton = _validate.probabilities(skeleton, "skeleton", increasing=True)
+        super().__init__(skeleton.size, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose)
+        skeleton.setflags(write=False)
+        self.skeleton = skeleton
         self.target = _validate.probability(target, "target")
-        self.model = _check_model(model)
+        self.model = _validate.one_of(model, "model", MODELS)
         self.prior_var = _check_prior_var(prior_var)
-        self.intercept = float(intercept)
-        self.no_skip = bool(no_skip)
-        self.coherence = bool(coherence)
-        self._grid = _PosteriorGrid(self.skeleton, self.model, self.prior_var, self.intercept)
+        self.intercept = _validate.number(intercept, "intercept", minimum=-20.0, maximum=20.0)
+        self.no_skip = _validate.boolean(no_skip, "no_skip")
+        self.coherence = _validate.boolean(coherence, "coherence")
+        self._grid = _PosteriorGrid(self.skeleton, self.model, self.prior_var, self.intercept, self.max_n)
 
     def _recommend(self, n: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Posterior mean of beta, estimated DLT rates and unrestricted recommendation for rows of counts."""
@@ -411,21 +424,19 @@ class CRM(Design):
             cap = np.where(hot, np.minimum(cap, current), cap)
         return np.minimum(recommended, cap)
 
-    def select_mtd(self, n, y) -> int:
+    def _select(self, data: TrialData) -> int:
         """The MTD at the end of the trial: the unrestricted recommendation from all data (dfcrm ``crmsim``)."""
-        n, y = _validate.counts(n, y, self.n_doses)
-        return int(self._recommend(n[None, :], y[None, :])[2][0])
+        return int(self._recommend(data.n[None, :], data.y[None, :])[2][0])
 
-    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None) -> Decision:
+    def _next_dose(self, data: TrialData) -> Decision:
         """The dose for the next cohort (see the class notes for the rule)."""
-        n, y = _validate.counts(n, y, self.n_doses)
-        current = _validate.dose(current, self.n_doses)
+        current = data.current
         hot = False
         size = dlts = None
-        if last_cohort is not None:
-            size, dlts = _check_last_cohort(last_cohort)
+        if data.last_cohort is not None:
+            size, dlts = data.last_cohort
             hot = dlts / size >= self.target
-        beta, ptox, rec = self._recommend(n[None, :], y[None, :])
+        beta, ptox, rec = self._recommend(data.n[None, :], data.y[None, :])
         rec = int(rec[0])
         dose = int(self._restrict(np.array([rec]), np.array([current]), np.array([hot]))[0])
         key = "crm_model"
@@ -468,11 +479,49 @@ class CRM(Design):
             dose = self._restrict(rec, dose, dlts / self.cohort_size >= self.target)
         return rec, n, y
 
-    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
-                  **scenario) -> OperatingCharacteristics:
-        if scenario:
-            raise TypeError(f"CRM needs only true_tox; got extra scenario arguments {sorted(scenario)}")
+    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator, seed: int | None,
+                  **truth) -> Trials:
         u = rng.random((n_trials, self.n_cohorts, self.cohort_size))
         selected, n, y = self._trials(true_tox, u)
-        return OperatingCharacteristics.from_trials(self.name, true_tox, selected, n, y,
-                                                    np.zeros(n_trials, dtype=bool))
+        return Trials(self.name, true_tox, selected, n, y, np.zeros(n_trials, dtype=bool), seed)
+
+    def _exact(self, true_tox: np.ndarray, **truth) -> OperatingCharacteristics:
+        """Exact operating characteristics by enumerating every outcome path with merged states.
+
+        Examples
+        --------
+        >>> design = CRM(crm_skeleton(0.05, 0.3, 3, 5), 0.3)
+        >>> oc = design.exact([0.05, 0.12, 0.30, 0.45, 0.60])
+        >>> oc.exact, round(float(oc.selection.sum()), 12), round(oc.total_n, 9)
+        (True, 1.0, 30.0)
+        """
+        k, c = self.n_doses, self.cohort_size
+        pmf = binom.pmf(np.arange(c + 1)[None, :], c, true_tox[:, None])
+        hot_after = np.arange(c + 1) / c >= self.target
+        counts = np.zeros((1, 2 * k), dtype=np.int64)           # patients per dose, then DLTs per dose
+        dose = np.array([self.start_dose])
+        prob = np.array([1.0])
+        for cohort in range(self.n_cohorts):
+            parent = np.repeat(np.arange(prob.size), c + 1)
+            dlts = np.tile(np.arange(c + 1), prob.size)
+            d = dose[parent]
+            rows = np.arange(parent.size)
+            grown = counts[parent]
+            grown[rows, d - 1] += c
+            grown[rows, k + d - 1] += dlts
+            p = prob[parent] * pmf[d - 1, dlts]
+            keep = p > 0
+            grown, d, dlts, p = grown[keep], d[keep], dlts[keep], p[keep]
+            rec = self._recommend(grown[:, :k], grown[:, k:])[2]
+            if cohort == self.n_cohorts - 1:
+                first, prob = _merge_rows(np.column_stack([rec, grown]), p)
+                counts, selected = grown[first], rec[first]
+                break
+            nxt = self._restrict(rec, d, hot_after[dlts])
+            first, prob = _merge_rows(np.column_stack([nxt, grown]), p)
+            dose, counts = nxt[first], grown[first]
+        n, y = counts[:, :k], counts[:, k:]
+        selection = np.array([prob[selected == j].sum() for j in range(1, k + 1)])
+        return OperatingCharacteristics(
+            design=self.name, true_tox=true_tox, selection=selection, no_selection=0.0, patients=prob @ n,
+            dlts=prob @ y, total_n=float(prob @ n.sum(axis=1)), stopped=0.0)

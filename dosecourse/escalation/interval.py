@@ -7,11 +7,11 @@ rule (:meth:`IntervalDesign._rule`) and this module supplies everything else, on
 
 * the common safety and stopping rules (elimination, stopping when dose 1 is eliminated, the extra-safe rule,
   early stopping at ``n_earlystop``, never escalating into an eliminated dose, staying at the top dose);
-* :meth:`~IntervalDesign.next_dose`, :meth:`~IntervalDesign.decision_table` and
-  :meth:`~IntervalDesign.describe`;
-* simulation vectorised across trials (:meth:`~IntervalDesign._simulate`, called by
-  :func:`dosecourse.escalation.simulate`) and exact operating characteristics (:meth:`~IntervalDesign.exact`)
-  by enumerating the outcome paths cohort by cohort and merging identical states.
+* :meth:`~IntervalDesign.next_dose`, :meth:`~IntervalDesign.select`, :meth:`~IntervalDesign.decision_table`
+  and :meth:`~IntervalDesign.describe`;
+* simulation vectorised across trials (:meth:`~IntervalDesign.simulate`) and exact operating characteristics
+  (:meth:`~IntervalDesign.exact`) by enumerating the outcome paths cohort by cohort and merging identical
+  states.
 
 The common rules follow the R package BOIN 2.7.2 (``get.boundary``, ``get.oc``; see
 :mod:`dosecourse.escalation.boin`): the Keyboard package (``get.oc.kb``) applies the same ones.
@@ -38,10 +38,11 @@ from scipy.stats import binom
 
 from .. import _validate
 from ..i18n import check_lang, t
+from .data import NO_DOSE, TrialData
 from .decision import Decision
 from .design import Design
 from .mtd_selection import overdose_probability, select_mtd_many
-from .oc import OperatingCharacteristics
+from .results import OperatingCharacteristics, Trials
 
 TARGET_RANGE = (0.05, 0.6)
 """Targets the interval designs accept, as the R packages BOIN and Keyboard do."""
@@ -88,11 +89,20 @@ def equal_width_edges(lower: float, upper: float) -> np.ndarray:
     ndarray
         Increasing edges from 0 to 1.
 
+    Raises
+    ------
+    ValueError, TypeError
+        Unless ``0 < lower < upper < 1`` with ``upper - lower >= 0.001``.
+
     Examples
     --------
     >>> equal_width_edges(0.25, 0.35).round(2).tolist()
     [0.0, 0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95, 1.0]
     """
+    lower = _validate.probability(lower, "lower")
+    upper = _validate.probability(upper, "upper")
+    if upper - lower < 1e-3:
+        raise ValueError(f"upper must exceed lower by at least 0.001; got lower={lower!r}, upper={upper!r}")
     width = upper - lower
     below = lower - width * np.arange(1, int(np.ceil(lower / width - 1e-10)) + 1)
     above = upper + width * np.arange(1, int(np.ceil((1 - upper) / width - 1e-10)) + 1)
@@ -107,8 +117,14 @@ def equivalence_interval(target: float, epsilon1: float, epsilon2: float) -> tup
     Raises
     ------
     ValueError, TypeError
-        Unless both are in (0, 1) and the interval lies inside (0, 1).
+        Unless ``target``, ``epsilon1`` and ``epsilon2`` are in (0, 1) and the interval lies inside (0, 1).
+
+    Examples
+    --------
+    >>> equivalence_interval(0.3, 0.05, 0.05)
+    (0.25, 0.35)
     """
+    target = _validate.probability(target, "target")
     epsilon1 = _validate.probability(epsilon1, "epsilon1")
     epsilon2 = _validate.probability(epsilon2, "epsilon2")
     lower, upper = target - epsilon1, target + epsilon2
@@ -123,7 +139,7 @@ def interval_probabilities(edges: np.ndarray, n, y) -> np.ndarray:
 
     Parameters
     ----------
-    edges : ndarray
+    edges : array_like
         Increasing edges from 0 to 1.
     n, y : int or array_like of int
         Patients and DLTs, ``0 <= y <= n`` (arrays broadcast).
@@ -132,17 +148,40 @@ def interval_probabilities(edges: np.ndarray, n, y) -> np.ndarray:
     -------
     ndarray, shape ``broadcast(n, y).shape + (len(edges) - 1,)``
 
+    Raises
+    ------
+    ValueError, TypeError
+        On edges that are not increasing from 0 to 1, or counts that are not whole numbers with
+        ``0 <= y <= n``.
+
     Examples
     --------
     >>> interval_probabilities(np.array([0.0, 0.5, 1.0]), 0, 0).tolist()
     [0.5, 0.5]
     """
-    n = np.asarray(n, dtype=float)[..., None]
-    y = np.asarray(y, dtype=float)[..., None]
-    return np.diff(betainc(y + 1, n - y + 1, edges), axis=-1)
+    edges = _validate.real_array(edges, "edges", ndim=1, minimum=0.0, maximum=1.0, increasing=True)
+    if edges.size < 2 or edges[0] != 0.0 or edges[-1] != 1.0:
+        raise ValueError(f"edges must run from 0 to 1; got {edges.tolist()}")
+    n, y = _check_counts(n, y)
+    return np.diff(betainc(y[..., None] + 1, n[..., None] - y[..., None] + 1, edges), axis=-1)
 
 
-def highest_of_largest(values: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
+def _check_counts(n, y) -> tuple[np.ndarray, np.ndarray]:
+    """Patients and DLTs as float arrays (broadcast), whole numbers with ``0 <= y <= n``."""
+    n_arr = _validate.whole_array(n, "n")
+    y_arr = _validate.whole_array(y, "y")
+    if np.any(n_arr > _validate.MAX_PATIENTS):
+        raise ValueError(f"n may not exceed {_validate.MAX_PATIENTS:,} patients")
+    try:
+        n_b, y_b = np.broadcast_arrays(n_arr, y_arr)
+    except ValueError:
+        raise ValueError(f"n and y must have matching shapes; got {n_arr.shape} and {y_arr.shape}") from None
+    if np.any(y_b > n_b):
+        raise ValueError("y cannot exceed n")
+    return n_b.astype(float), y_b.astype(float)
+
+
+def _highest_of_largest(values: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
     """Index of the largest value along the last axis; among values tied with it, the highest index.
 
     Values within a relative ``rtol`` of the maximum count as tied: mathematically equal probabilities (e.g. two
@@ -151,21 +190,22 @@ def highest_of_largest(values: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
 
     Examples
     --------
-    >>> highest_of_largest(np.array([0.2, 0.4, 0.4 * (1 + 1e-15), 0.1])).item()
+    >>> _highest_of_largest(np.array([0.2, 0.4, 0.4 * (1 + 1e-15), 0.1])).item()
     2
-    >>> highest_of_largest(np.array([0.2, 0.4 * (1 + 1e-15), 0.4, 0.1])).item()
+    >>> _highest_of_largest(np.array([0.2, 0.4 * (1 + 1e-15), 0.4, 0.1])).item()
     2
     """
     tied = values >= np.max(values, axis=-1, keepdims=True) * (1 - rtol)
     return values.shape[-1] - 1 - np.argmax(tied[..., ::-1], axis=-1)
 
 
-def _merge_rows(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge identical rows of the non-negative int array ``keys``, summing their ``weights``.
+def _unique_rows(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of the non-negative int array ``keys``: the index of each one's first occurrence and, for
+    every row, the number of its distinct row.
 
     Rows are coded as mixed-radix int64 numbers, column by column; before the code could overflow it is
     re-numbered densely (0..number of distinct prefixes - 1), so the coding is exact whatever the number of
-    columns.  Returns the index of the first occurrence of each distinct row and the summed weights.
+    columns, and the distinct codes are found with a 1-D sort (much faster than ``np.unique(axis=0)``).
     """
     code = np.zeros(keys.shape[0], dtype=np.int64)
     bound = 1
@@ -177,7 +217,14 @@ def _merge_rows(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.n
         code = code * radix + column
         bound *= radix
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
-    return first, np.bincount(inverse.ravel(), weights=weights, minlength=first.size)
+    return first, inverse.ravel()
+
+
+def _merge_rows(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge identical rows of the non-negative int array ``keys``, summing their ``weights``: the index of the
+    first occurrence of each distinct row and the summed weights (see :func:`_unique_rows`)."""
+    first, inverse = _unique_rows(keys)
+    return first, np.bincount(inverse, weights=weights, minlength=first.size)
 
 
 class IntervalDesign(Design):
@@ -191,6 +238,8 @@ class IntervalDesign(Design):
         Number of dose levels K.
     cohort_size, n_cohorts : int
         Patients per cohort and maximum number of cohorts.
+    start_dose : int
+        Dose (1..K) of the first cohort.
     cutoff_eli : float
         A dose with at least 3 patients and ``Pr(p > target | data) > cutoff_eli`` (Beta(1, 1) prior) is
         eliminated with all higher doses; eliminating dose 1 stops the trial with no MTD.
@@ -202,8 +251,6 @@ class IntervalDesign(Design):
     n_earlystop : int
         Stop the trial (and select the MTD) once this many patients have been treated at the current dose and
         the rule says stay (or the dose cannot move).
-    start_dose : int
-        Dose (1..K) of the first cohort.
 
     Notes
     -----
@@ -234,25 +281,20 @@ class IntervalDesign(Design):
     """
 
     name = "interval"
+    has_exact = True
     pseudo_count = 0.05
     """``a`` of the Beta(a, a) prior of the final MTD selection (:func:`~dosecourse.escalation.select_mtd`)."""
 
-    def __init__(self, target: float, n_doses: int, cohort_size: int = 3, n_cohorts: int = 10,
-                 cutoff_eli: float = 0.95, extrasafe: bool = False, offset: float = 0.05,
-                 n_earlystop: int = 100, start_dose: int = 1) -> None:
-        super().__init__(n_doses, cohort_size, n_cohorts, start_dose)
-        self.target = _validate.probability(target, "target")
-        if not TARGET_RANGE[0] <= self.target <= TARGET_RANGE[1]:
-            raise ValueError(f"target must lie in [{TARGET_RANGE[0]}, {TARGET_RANGE[1]}] for the interval designs "
-                             f"(as in the R packages BOIN and Keyboard); got {target!r}")
+    def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
+                 start_dose: int = 1, cutoff_eli: float = 0.95, extrasafe: bool = False, offset: float = 0.05,
+                 n_earlystop: int = 100) -> None:
+        super().__init__(n_doses, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose)
+        self.target = _validate.number(target, "target", minimum=TARGET_RANGE[0], maximum=TARGET_RANGE[1])
         self.cutoff_eli = _validate.probability(cutoff_eli, "cutoff_eli")
-        if not isinstance(extrasafe, (bool, np.bool_)):
-            raise TypeError(f"extrasafe must be True or False; got {extrasafe!r}")
-        self.extrasafe = bool(extrasafe)
-        self.offset = _validate.probability(offset, "offset")
-        if self.offset >= min(0.5, self.cutoff_eli):
-            raise ValueError(f"offset must be below 0.5 and below cutoff_eli; got offset={offset!r}")
-        self.n_earlystop = _validate.positive_int(n_earlystop, "n_earlystop")
+        self.extrasafe = _validate.boolean(extrasafe, "extrasafe")
+        self.offset = _validate.number(offset, "offset", minimum=0.0, strict_minimum=True,
+                                       maximum=min(0.5, self.cutoff_eli), strict_maximum=True)
+        self.n_earlystop = _validate.positive_int(n_earlystop, "n_earlystop", maximum=_validate.MAX_PATIENTS)
 
     # ------------------------------------------------------------------------------------ the design's rule
     @abstractmethod
@@ -296,7 +338,7 @@ class IntervalDesign(Design):
         >>> b.escalate[3], b.deescalate[3], b.eliminate[3]
         (0, 2, 3)
         """
-        max_n = self.max_n if max_n is None else _validate.positive_int(max_n, "max_n")
+        max_n = self.max_n if max_n is None else _validate.positive_int(max_n, "max_n", maximum=1000)
         nn, yy = np.meshgrid(np.arange(max_n + 1), np.arange(max_n + 1), indexing="ij")
         possible = (yy <= nn) & (nn >= 1)
         rule = np.zeros(nn.shape, dtype=np.int64)
@@ -326,7 +368,7 @@ class IntervalDesign(Design):
     def _table(self) -> Boundaries:
         return self.boundaries(self.max_n)
 
-    def decision_table(self, max_n: int | None = None, lang: str = "en") -> pd.DataFrame:
+    def decision_table(self, max_n: int | None = None, *, lang: str = "en") -> pd.DataFrame:
         """The decision table for 1..``max_n`` patients at the current dose, laid out as R's ``get.boundary``.
 
         Parameters
@@ -402,44 +444,24 @@ class IntervalDesign(Design):
         return "\n\n".join(parts)
 
     # ------------------------------------------------------------------------------------ conduct
-    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None) -> Decision:
-        """The dose for the next cohort from the data so far.
+    def _next_dose(self, data: TrialData) -> Decision:
+        """The dose for the next cohort: the common safety rules, then the design's own rule.
 
-        Parameters
-        ----------
-        n, y : sequences of int
-            Patients and DLTs per dose (dose 1 first).
-        current : int
-            Dose (1..K) the last cohort received; it must have patients.
-        last_cohort : ignored
-            Interval designs look at the cumulative data of the current dose only.
-
-        Returns
-        -------
-        Decision
-            With ``eliminated`` the lowest dose (1..K) closed by the safety rule, if any.
-
-        Raises
-        ------
-        ValueError, TypeError
-            On invalid counts, or a current dose without patients.
+        Interval designs look at the cumulative counts of the current dose (and, for elimination, of every
+        dose); ``data.last_cohort`` and ``data.eliminated`` are not needed.
 
         Examples
         --------
-        >>> from dosecourse.escalation import MTPI2
-        >>> decision = MTPI2(0.3, n_doses=5).next_dose([3, 3, 0, 0, 0], [0, 3, 0, 0, 0], current=2)
+        >>> from dosecourse.escalation import MTPI2, TrialData
+        >>> decision = MTPI2(0.3, n_doses=5).next_dose(TrialData([3, 3, 0, 0, 0], [0, 3, 0, 0, 0], current=2))
         >>> decision.dose, decision.eliminated
         (1, 2)
         """
         k = self.n_doses
-        n_arr, y_arr = _validate.counts(n, y, k)
-        current = _validate.dose(current, k)
-        if n_arr[current - 1] == 0:
-            raise ValueError(f"current: no patients have been treated at dose {current}; give the dose the last "
-                             f"cohort received")
+        n_arr, y_arr, current = data.n, data.y, data.current
         b = self._table if n_arr.max() <= self.max_n else self.boundaries(int(n_arr.max()))
         over = np.flatnonzero(y_arr >= b.eliminate[n_arr])
-        lowest = int(over[0]) + 1 if over.size else None
+        lowest = int(over[0]) + 1 if over.size else NO_DOSE
         nc, yc = int(n_arr[current - 1]), int(y_arr[current - 1])
 
         def safety(dose: int, cutoff: float) -> dict:
@@ -448,12 +470,12 @@ class IntervalDesign(Design):
                         cutoff=cutoff, dose=dose)
 
         if lowest == 1:
-            return Decision("stop", None, "interval_stop_toxic", safety(1, self.cutoff_eli), eliminated=1)
-        if lowest is not None and current >= lowest:
+            return Decision("stop", NO_DOSE, "interval_stop_toxic", safety(1, self.cutoff_eli), eliminated=1)
+        if lowest != NO_DOSE and current >= lowest:
             return Decision("de-escalate", lowest - 1, "interval_eliminate", safety(lowest, self.cutoff_eli),
                             eliminated=lowest)
         if current == 1 and yc >= b.stop[nc]:
-            return Decision("stop", None, "interval_stop_extrasafe",
+            return Decision("stop", NO_DOSE, "interval_stop_extrasafe",
                             safety(1, self.cutoff_eli - self.offset), eliminated=lowest)
         move = 1 if yc <= b.escalate[nc] else -1 if yc >= b.deescalate[nc] else 0
         base = dict(n=nc, y=yc, dose=current)
@@ -471,9 +493,13 @@ class IntervalDesign(Design):
             action = {1: "escalate", 0: "stay", -1: "de-escalate"}[move]
             decision = Decision(action, current + move, key, fields, eliminated=lowest)
         if decision.action == "stay" and nc >= self.n_earlystop:
-            return Decision("stop", None, "interval_stop_earlystop", dict(base, limit=self.n_earlystop),
+            return Decision("stop", NO_DOSE, "interval_stop_earlystop", dict(base, limit=self.n_earlystop),
                             eliminated=lowest)
         return decision
+
+    def _select(self, data: TrialData) -> int:
+        """The MTD by isotonic regression (:func:`~dosecourse.escalation.select_mtd`, the design's prior)."""
+        return int(self._select_many(data.n[None], data.y[None])[0])
 
     # ------------------------------------------------------------------------------------ evaluation
     def _advance(self, b: Boundaries, dose: np.ndarray, elim: np.ndarray, n_cur: np.ndarray,
@@ -493,15 +519,13 @@ class IntervalDesign(Design):
         early = ~stop & (move == 0) & (n_cur >= self.n_earlystop)
         return dose + move, elim, stop, early
 
-    def _select(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def _select_many(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Selected dose (1..K, 0 for none) of each row of final data."""
         return select_mtd_many(self.target, n, y, self.cutoff_eli, self.extrasafe, self.offset, self.pseudo_count)
 
-    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
-                  **scenario) -> OperatingCharacteristics:
+    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator, seed: int | None,
+                  **truth) -> Trials:
         """Simulate ``n_trials`` trials in lockstep: a loop over cohorts, arrays over trials."""
-        if scenario:
-            raise TypeError(f"{self.name} simulation takes only true_tox; got unexpected {sorted(scenario)}")
         k, c = self.n_doses, self.cohort_size
         b = self._table
         n = np.zeros((n_trials, k), dtype=np.int64)
@@ -523,10 +547,10 @@ class IntervalDesign(Design):
             active &= ~(stop | early)
             if not active.any():
                 break
-        selected = np.where(stopped, 0, self._select(n, y))
-        return OperatingCharacteristics.from_trials(self.name, true_tox, selected, n, y, stopped)
+        selected = np.where(stopped, NO_DOSE, self._select_many(n, y))
+        return Trials(self.name, true_tox, selected, n, y, stopped, seed)
 
-    def exact(self, true_tox) -> OperatingCharacteristics:
+    def _exact(self, true_tox: np.ndarray, **truth) -> OperatingCharacteristics:
         """Exact operating characteristics: every outcome path, cohort by cohort, identical states merged.
 
         Parameters
@@ -562,7 +586,7 @@ class IntervalDesign(Design):
         (True, 0.5463, 29.995)
         """
         k, c = self.n_doses, self.cohort_size
-        tox = _validate.probabilities(true_tox, "true_tox", length=k)
+        tox = true_tox
         b = self._table
         pmf = binom.pmf(np.arange(c + 1)[None, :], c, tox[:, None])
         dose = np.array([self.start_dose - 1])
@@ -590,10 +614,8 @@ class IntervalDesign(Design):
         final = np.concatenate([f[0] for f in finished])
         first, prob = _merge_rows(final, np.concatenate([f[1] for f in finished]))
         stopped, n, y = final[first, 0].astype(bool), final[first, 1:k + 1], final[first, k + 1:]
-        selected = np.where(stopped, 0, self._select(n, y))
+        selected = np.where(stopped, NO_DOSE, self._select_many(n, y))
         selection = np.array([prob[selected == j].sum() for j in range(1, k + 1)])
-        zeros = np.zeros(k)
         return OperatingCharacteristics(
             design=self.name, true_tox=tox, selection=selection, no_selection=float(prob[selected == 0].sum()),
-            patients=prob @ n, dlts=prob @ y, total_n=float(prob @ n.sum(axis=1)), stopped=float(prob[stopped].sum()),
-            n_trials=None, selection_se=zeros, patients_se=zeros, dlts_se=zeros)
+            patients=prob @ n, dlts=prob @ y, total_n=float(prob @ n.sum(axis=1)), stopped=float(prob[stopped].sum()))

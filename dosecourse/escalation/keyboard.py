@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from ..i18n import t
-from .interval import (IntervalDesign, equal_width_edges, equivalence_interval, highest_of_largest,
+from .interval import (IntervalDesign, equal_width_edges, equivalence_interval, _highest_of_largest,
                        interval_probabilities)
 
 
@@ -25,12 +25,12 @@ class Keyboard(IntervalDesign):
         Target DLT probability, in [0.05, 0.6].
     n_doses : int
         Number of dose levels K.
-    cohort_size, n_cohorts
-        Patients per cohort and maximum number of cohorts (same order as :class:`BOIN`).
+    cohort_size, n_cohorts, start_dose : int
+        Patients per cohort, maximum number of cohorts, dose (1..K) of the first cohort.
     epsilon1, epsilon2 : float
         The target key is ``(target - epsilon1, target + epsilon2)`` (the Keyboard package's ``marginL`` and
         ``marginR``); every key has its width ``epsilon1 + epsilon2``.
-    cutoff_eli, extrasafe, offset, n_earlystop, start_dose
+    cutoff_eli, extrasafe, offset, n_earlystop
         As in :class:`~dosecourse.escalation.interval.IntervalDesign`.
 
     Raises
@@ -49,7 +49,7 @@ class Keyboard(IntervalDesign):
     their probability is multiplied by ``width / truncated width`` (its "compensation factor for incomplete
     keys") before the keys are compared.  Ties: the highest of equally strong keys wins (``max(which(targetp ==
     max(targetp)))`` in ``get.boundary.kb``), "equal" meaning equal up to a relative 1e-9 (floating-point
-    round-off, :func:`~dosecourse.escalation.interval.highest_of_largest`).  With these two conventions the
+    round-off, :func:`~dosecourse.escalation.interval._highest_of_largest`).  With these two conventions the
     strongest key is the mTPI-2 sub-interval with the largest unit probability mass, so Keyboard and mTPI-2
     make the same decisions, as the design's authors point out; the tests check it.
 
@@ -66,7 +66,7 @@ class Keyboard(IntervalDesign):
     Examples
     --------
     >>> design = Keyboard(0.3, n_doses=5)
-    >>> design.next_dose([3, 0, 0, 0, 0], [1, 0, 0, 0, 0], current=1).reason()
+    >>> design.next_dose("1NTN").reason()
     'stay: 1/3 DLTs; the strongest key is the target key (0.25, 0.35)'
     >>> design.decision_table().loc[:, [3, 6, 9, 12]]
                                 3   6   9   12
@@ -79,12 +79,11 @@ class Keyboard(IntervalDesign):
     name = "Keyboard"
     pseudo_count = 0.05
 
-    def __init__(self, target: float, n_doses: int, cohort_size: int = 3, n_cohorts: int = 10,
-                 epsilon1: float = 0.05, epsilon2: float = 0.05, cutoff_eli: float = 0.95, extrasafe: bool = False,
-                 offset: float = 0.05, n_earlystop: int = 100, start_dose: int = 1) -> None:
-        # Same leading arguments as BOIN (target, n_doses, cohort_size, n_cohorts), then the design's own.
-        super().__init__(target, n_doses, cohort_size, n_cohorts, cutoff_eli, extrasafe, offset, n_earlystop,
-                         start_dose)
+    def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
+                 start_dose: int = 1, epsilon1: float = 0.05, epsilon2: float = 0.05, cutoff_eli: float = 0.95,
+                 extrasafe: bool = False, offset: float = 0.05, n_earlystop: int = 100) -> None:
+        super().__init__(target, n_doses, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose,
+                         cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset, n_earlystop=n_earlystop)
         self.lower, self.upper = equivalence_interval(self.target, epsilon1, epsilon2)
         self.keys = equal_width_edges(self.lower, self.upper)
         self._target_key = int(np.flatnonzero(self.keys == self.lower)[0])
@@ -109,7 +108,7 @@ class Keyboard(IntervalDesign):
 
     def _strongest(self, n, y) -> np.ndarray:
         """Index of the strongest key (the highest one on a tie)."""
-        return highest_of_largest(self.key_probabilities(n, y))
+        return _highest_of_largest(self.key_probabilities(n, y))
 
     def _rule(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
         strongest = self._strongest(n, y)

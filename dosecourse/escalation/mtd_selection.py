@@ -28,41 +28,42 @@ def overdose_probability(target: float, n, y) -> np.ndarray:
     Computed as ``1 - I_target(y + 1, n - y + 1)`` (regularised incomplete beta function), the form of BOIN's
     ``1 - pbeta(target, y + 1, n - y + 1)``.
 
+    Raises
+    ------
+    ValueError, TypeError
+        On a target outside (0, 1) or counts that are not whole numbers with ``0 <= y <= n``.
+
     Examples
     --------
     >>> round(float(overdose_probability(0.3, 3, 3)), 4)   # 1 - 0.3**4
     0.9919
     """
-    n = np.asarray(n, dtype=float)
-    y = np.asarray(y, dtype=float)
-    return 1.0 - betainc(y + 1, n - y + 1, target)
+    target = _validate.probability(target, "target")
+    n_arr = _validate.whole_array(n, "n")
+    y_arr = _validate.whole_array(y, "y")
+    if np.any(np.broadcast_to(y_arr, np.broadcast_shapes(n_arr.shape, y_arr.shape)) > n_arr):
+        raise ValueError("y cannot exceed n")
+    return 1.0 - betainc(y_arr + 1.0, n_arr - y_arr + 1.0, target)
 
 
-def _check_options(cutoff_eli: float, offset: float, pseudo_count: float) -> None:
+def _check_options(cutoff_eli: float, extrasafe: bool, offset: float, pseudo_count: float) -> bool:
     _validate.probability(cutoff_eli, "cutoff_eli")
     _validate.probability(offset, "offset")
-    if not np.isfinite(pseudo_count) or pseudo_count <= 0:
-        raise ValueError(f"pseudo_count must be a positive number; got {pseudo_count!r}")
+    _validate.positive(pseudo_count, "pseudo_count", maximum=1.0)
+    return _validate.boolean(extrasafe, "extrasafe")
 
 
 def _count_matrices(n, y) -> tuple[np.ndarray, np.ndarray]:
     """Check 2-D patient and DLT counts (one row per trial) and return them as int arrays."""
-    out = []
-    for arr, name in ((n, "n"), (y, "y")):
-        a = np.asarray(arr)
-        if a.ndim != 2 or a.shape[1] == 0:
-            raise ValueError(f"{name} must be a 2-D array, one row per trial and one column per dose; "
-                             f"got shape {a.shape}")
-        if not np.issubdtype(a.dtype, np.number) or np.any(a != np.round(a)):
-            raise TypeError(f"{name} must hold whole numbers")
-        if np.any(a < 0):
-            raise ValueError(f"{name} must not be negative")
-        out.append(a.astype(np.int64))
-    if out[0].shape != out[1].shape:
-        raise ValueError(f"n and y must have the same shape; got {out[0].shape} and {out[1].shape}")
-    if np.any(out[1] > out[0]):
+    n_arr = _validate.whole_array(n, "n", ndim=2)
+    y_arr = _validate.whole_array(y, "y", ndim=2)
+    if n_arr.shape[1] == 0 or n_arr.shape[1] > _validate.MAX_DOSES:
+        raise ValueError(f"n must have one column per dose (1 to {_validate.MAX_DOSES}); got shape {n_arr.shape}")
+    if n_arr.shape != y_arr.shape:
+        raise ValueError(f"n and y must have the same shape; got {n_arr.shape} and {y_arr.shape}")
+    if np.any(y_arr > n_arr):
         raise ValueError("y cannot exceed n at any dose")
-    return out[0], out[1]
+    return n_arr, y_arr
 
 
 def _admissible(target: float, n: np.ndarray, y: np.ndarray, cutoff_eli: float, extrasafe: bool,
@@ -113,8 +114,9 @@ def select_mtd(target: float, n, y, cutoff_eli: float = 0.95, extrasafe: bool = 
 
     Returns
     -------
-    int or None
-        The selected dose (1..K), or ``None`` when no dose can be selected.
+    int
+        The selected dose (1..K), or :data:`~dosecourse.escalation.NO_DOSE` (0) when no dose can be
+        selected.
 
     Raises
     ------
@@ -139,11 +141,12 @@ def select_mtd(target: float, n, y, cutoff_eli: float = 0.95, extrasafe: bool = 
     3
     """
     phi = _validate.probability(target, "target")
-    _check_options(cutoff_eli, offset, pseudo_count)
-    n_arr, y_arr = _validate.counts(n, y, np.asarray(n).size)
-    admissible = _admissible(phi, n_arr[None], y_arr[None], cutoff_eli, bool(extrasafe), offset)[0]
+    extrasafe = _check_options(cutoff_eli, extrasafe, offset, pseudo_count)
+    n_arr = _validate.whole_array(n, "n", ndim=1)
+    n_arr, y_arr = _validate.counts(n_arr, y, n_arr.size)
+    admissible = _admissible(phi, n_arr[None], y_arr[None], cutoff_eli, extrasafe, offset)[0]
     if not admissible.any():
-        return None
+        return 0
     idx = np.flatnonzero(admissible)
     phat, weight = _estimates(n_arr[idx].astype(float), y_arr[idx].astype(float), pseudo_count)
     fitted = isotonic_regression(phat, weights=weight).x + np.arange(1, idx.size + 1) * 1e-10
@@ -193,9 +196,9 @@ def select_mtd_many(target: float, n, y, cutoff_eli: float = 0.95, extrasafe: bo
     array([3, 0])
     """
     phi = _validate.probability(target, "target")
-    _check_options(cutoff_eli, offset, pseudo_count)
+    extrasafe = _check_options(cutoff_eli, extrasafe, offset, pseudo_count)
     n_arr, y_arr = _count_matrices(n, y)
-    admissible = _admissible(phi, n_arr, y_arr, cutoff_eli, bool(extrasafe), offset)
+    admissible = _admissible(phi, n_arr, y_arr, cutoff_eli, extrasafe, offset)
     phat, weight = _estimates(n_arr.astype(float), y_arr.astype(float), pseudo_count)
     weight = np.where(admissible, weight, 0.0)
     zero = np.zeros((n_arr.shape[0], 1))

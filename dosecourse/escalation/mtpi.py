@@ -13,7 +13,7 @@ from abc import abstractmethod
 
 import numpy as np
 from ..i18n import t
-from .interval import IntervalDesign, equivalence_interval, highest_of_largest, interval_probabilities
+from .interval import IntervalDesign, equivalence_interval, _highest_of_largest, interval_probabilities
 
 
 class UPMDesign(IntervalDesign):
@@ -30,17 +30,17 @@ class UPMDesign(IntervalDesign):
         Target DLT probability, in [0.05, 0.6].
     n_doses : int
         Number of dose levels K.
-    cohort_size, n_cohorts
-        Patients per cohort and maximum number of cohorts (same order as :class:`BOIN`).
+    cohort_size, n_cohorts, start_dose : int
+        Patients per cohort, maximum number of cohorts, dose (1..K) of the first cohort.
     epsilon1, epsilon2 : float
         The equivalence interval is ``(target - epsilon1, target + epsilon2)``, inside (0, 1).
-    cutoff_eli, extrasafe, offset, n_earlystop, start_dose
+    cutoff_eli, extrasafe, offset, n_earlystop
         As in :class:`~dosecourse.escalation.interval.IntervalDesign`.
 
     Notes
     -----
     Ties: when two intervals have the same UPM (equal up to a relative 1e-9, i.e. up to floating-point
-    round-off; see :func:`~dosecourse.escalation.interval.highest_of_largest`) the higher interval wins, i.e.
+    round-off; see :func:`~dosecourse.escalation.interval._highest_of_largest`) the higher interval wins, i.e.
     the safer decision.  Neither paper states a tie rule; this is the one of the Keyboard R package
     (``get.boundary.kb``: ``max(which(targetp == max(targetp)))``), whose keys are mTPI-2's sub-intervals.
     Ties do happen: with the target key (0.42, 0.50), y = n / 2 gives it the same UPM as (0.50, 0.58).
@@ -68,12 +68,11 @@ class UPMDesign(IntervalDesign):
     describe_key = ""
     """Label id of the design's rule in words."""
 
-    def __init__(self, target: float, n_doses: int, cohort_size: int = 3, n_cohorts: int = 10,
-                 epsilon1: float = 0.05, epsilon2: float = 0.05, cutoff_eli: float = 0.95, extrasafe: bool = False,
-                 offset: float = 0.05, n_earlystop: int = 100, start_dose: int = 1) -> None:
-        # Same leading arguments as BOIN (target, n_doses, cohort_size, n_cohorts), then the design's own.
-        super().__init__(target, n_doses, cohort_size, n_cohorts, cutoff_eli, extrasafe, offset, n_earlystop,
-                         start_dose)
+    def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
+                 start_dose: int = 1, epsilon1: float = 0.05, epsilon2: float = 0.05, cutoff_eli: float = 0.95,
+                 extrasafe: bool = False, offset: float = 0.05, n_earlystop: int = 100) -> None:
+        super().__init__(target, n_doses, cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose,
+                         cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset, n_earlystop=n_earlystop)
         self.lower, self.upper = equivalence_interval(self.target, epsilon1, epsilon2)
         self.edges = self._edges()
         self._equivalence = int(np.flatnonzero(self.edges == self.lower)[0])
@@ -99,7 +98,7 @@ class UPMDesign(IntervalDesign):
 
     def _winner(self, n, y) -> np.ndarray:
         """Index of the interval with the largest UPM (the highest one on a tie)."""
-        return highest_of_largest(self.unit_probability_mass(n, y))
+        return _highest_of_largest(self.unit_probability_mass(n, y))
 
     def _rule(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.sign(self._equivalence - self._winner(n, y)).astype(np.int64)
@@ -124,11 +123,11 @@ class MTPI(UPMDesign):
         Target DLT probability p_T, in [0.05, 0.6].
     n_doses : int
         Number of dose levels K.
-    cohort_size, n_cohorts
-        Patients per cohort and maximum number of cohorts (same order as :class:`BOIN`).
+    cohort_size, n_cohorts, start_dose : int
+        Patients per cohort, maximum number of cohorts, dose (1..K) of the first cohort.
     epsilon1, epsilon2 : float
         Equivalence interval ``(p_T - epsilon1, p_T + epsilon2)``; 0.05 each by default.
-    cutoff_eli, extrasafe, offset, n_earlystop, start_dose
+    cutoff_eli, extrasafe, offset, n_earlystop
         As in :class:`~dosecourse.escalation.interval.IntervalDesign`; ``cutoff_eli`` is the paper's xi.
 
     Raises
@@ -156,8 +155,9 @@ class MTPI(UPMDesign):
 
     Examples
     --------
+    >>> from dosecourse.escalation import TrialData
     >>> design = MTPI(0.3, n_doses=5)
-    >>> design.next_dose([0, 0, 0, 0, 6], [0, 0, 0, 0, 3], current=5).action
+    >>> design.next_dose(TrialData([0, 0, 0, 0, 6], [0, 0, 0, 0, 3], current=5)).action
     'stay'
     >>> design.decision_table().loc[:, [3, 6, 9, 12]]
                                 3   6   9   12

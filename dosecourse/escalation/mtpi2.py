@@ -23,11 +23,11 @@ class MTPI2(UPMDesign):
         Target DLT probability p_T, in [0.05, 0.6].
     n_doses : int
         Number of dose levels K.
-    cohort_size, n_cohorts
-        Patients per cohort and maximum number of cohorts (same order as :class:`BOIN`).
+    cohort_size, n_cohorts, start_dose : int
+        Patients per cohort, maximum number of cohorts, dose (1..K) of the first cohort.
     epsilon1, epsilon2 : float
         Equivalence interval ``(p_T - epsilon1, p_T + epsilon2)``; 0.05 each by default.
-    cutoff_eli, extrasafe, offset, n_earlystop, start_dose
+    cutoff_eli, extrasafe, offset, n_earlystop
         As in :class:`~dosecourse.escalation.interval.IntervalDesign`.
 
     Raises
@@ -53,8 +53,9 @@ class MTPI2(UPMDesign):
 
     Examples
     --------
+    >>> from dosecourse.escalation import TrialData
     >>> design = MTPI2(0.3, n_doses=5)
-    >>> design.next_dose([0, 0, 0, 0, 6], [0, 0, 0, 0, 3], current=5).action
+    >>> design.next_dose(TrialData([0, 0, 0, 0, 6], [0, 0, 0, 0, 3], current=5)).action
     'de-escalate'
     >>> design.edges.round(2).tolist()
     [0.0, 0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95, 1.0]

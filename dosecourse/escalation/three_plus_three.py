@@ -22,32 +22,26 @@ from scipy.stats import binom
 
 from .. import _validate
 from ..i18n import check_lang, t
+from .data import NO_DOSE, TrialData
 from .decision import Decision
 from .design import Design
-from .oc import OperatingCharacteristics
+from .results import OperatingCharacteristics, Trials
 
 VARIANTS: tuple[str, ...] = ("escalation-only", "de-escalation")
 """3+3 variants: stop at the first too-toxic dose and declare the dose below the MTD, or first expand the dose
 below to six patients (de-escalating further if it proves too toxic)."""
 
 # Reason codes of the 3+3 rule; their label ids are "tpt_<name>" in labels/three_plus_three.toml.
-REASONS: tuple[str, ...] = ("escalate", "expand", "expand_mtd", "deescalate", "stop_below", "stop_none",
+_REASONS: tuple[str, ...] = ("escalate", "expand", "expand_mtd", "deescalate", "stop_below", "stop_none",
                             "stop_top", "stop_here")
-ESCALATE, EXPAND, EXPAND_MTD, DEESCALATE, STOP_BELOW, STOP_NONE, STOP_TOP, STOP_HERE = range(len(REASONS))
-ACTIONS: tuple[str, ...] = ("escalate", "stay", "stay", "de-escalate", "stop", "stop", "stop", "stop")
+ESCALATE, EXPAND, EXPAND_MTD, DEESCALATE, STOP_BELOW, STOP_NONE, STOP_TOP, STOP_HERE = range(len(_REASONS))
+_ACTIONS: tuple[str, ...] = ("escalate", "stay", "stay", "de-escalate", "stop", "stop", "stop", "stop")
 
 # step(n, y, dose) -> (next dose or 0 to stop, MTD or 0 for none, size of the next cohort, reason code), on rows
 Step = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 
 
-def check_variant(variant: str) -> str:
-    """Return ``variant`` after checking it is one of :data:`VARIANTS`."""
-    if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}; got {variant!r}")
-    return variant
-
-
-def rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> tuple[np.ndarray, ...]:
+def _rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> tuple[np.ndarray, ...]:
     """The 3+3 decision after a cohort, vectorised over rows of data.
 
     Parameters
@@ -63,7 +57,7 @@ def rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> tu
     -------
     next_dose, mtd, code : int arrays, shape (rows,)
         Dose of the next cohort (0 when the trial stops), the MTD when it stops (0 for none), and the reason
-        (an index into :data:`REASONS`).
+        (an index into ``_REASONS``).
 
     Notes
     -----
@@ -101,7 +95,7 @@ def rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> tu
     return next_dose, mtd, code
 
 
-def exact_oc(name: str, true_tox: np.ndarray, start_dose: int, first_size: int,
+def _exact_oc(name: str, true_tox: np.ndarray, start_dose: int, first_size: int,
              step: Step) -> OperatingCharacteristics:
     """Exact operating characteristics of a rule-based design by enumerating its decision tree.
 
@@ -142,11 +136,9 @@ def exact_oc(name: str, true_tox: np.ndarray, start_dose: int, first_size: int,
             totals = n.sum(axis=1)
             for total in np.unique(totals):
                 pending.setdefault(int(total), []).append((children[totals == total], p[go][totals == total]))
-    zeros = np.zeros(k)
     return OperatingCharacteristics(design=name, true_tox=true_tox.copy(), selection=selection,
                                     no_selection=none, patients=patients, dlts=dlts,
-                                    total_n=float(patients.sum()), stopped=none, n_trials=None,
-                                    selection_se=zeros, patients_se=zeros.copy(), dlts_se=zeros.copy())
+                                    total_n=float(patients.sum()), stopped=none)
 
 
 def _canonical(n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -161,7 +153,7 @@ def _canonical(n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarr
     return np.where(done, 6, n), np.where(done, 0, y)
 
 
-def run_trials(true_tox: np.ndarray, u: np.ndarray, start_dose: int, first_size: int,
+def _run_trials(true_tox: np.ndarray, u: np.ndarray, start_dose: int, first_size: int,
                step: Step) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run rule-based trials on given uniforms, vectorised across trials (the loop is over cohorts).
 
@@ -195,7 +187,7 @@ def run_trials(true_tox: np.ndarray, u: np.ndarray, start_dose: int, first_size:
     raise RuntimeError("a rule-based trial did not stop within its maximum number of cohorts")
 
 
-def decision_rows(deescalate: bool, lang: str) -> list[tuple[str, str]]:
+def _decision_rows(deescalate: bool, lang: str) -> list[tuple[str, str]]:
     """The 3+3 decision table as (DLTs / patients at the current dose, decision) rows, in ``lang``."""
     too_toxic = t("tpt_table_deescalate" if deescalate else "tpt_table_stop_below", lang)
     cleared = t("tpt_table_escalate_or_mtd" if deescalate else "tpt_table_escalate", lang)
@@ -203,11 +195,11 @@ def decision_rows(deescalate: bool, lang: str) -> list[tuple[str, str]]:
             ("≤1/6", cleared), ("≥2/6", too_toxic)]
 
 
-def decision_from_codes(next_dose: int, mtd: int, code: int, current: int, n: int, dlts: int,
+def _decision_from_codes(next_dose: int, mtd: int, code: int, current: int, n: int, dlts: int,
                         **extra) -> Decision:
     """A :class:`Decision` from the rule's outputs; ``extra`` adds fields to the reason."""
     fields = {"dose": current, "n": n, "dlts": dlts, "next": next_dose, "mtd": mtd or None, **extra}
-    return Decision(ACTIONS[code], next_dose or None, f"tpt_{REASONS[code]}", fields)
+    return Decision(_ACTIONS[code], next_dose, f"tpt_{_REASONS[code]}", fields)
 
 
 class ThreePlusThree(Design):
@@ -225,7 +217,7 @@ class ThreePlusThree(Design):
 
     Raises
     ------
-    ValueError
+    ValueError, TypeError
         On an unknown variant or a start dose outside 1..K.
 
     Notes
@@ -240,7 +232,8 @@ class ThreePlusThree(Design):
         \\Pr(\\text{escalate} \\mid p) = (1 - p)^3 + 3p(1 - p)^2 (1 - p)^3 = (1 - p)^3 + 3p(1 - p)^5,
 
     0.494 at p = 0.3.  :meth:`exact` enumerates every path of the trial, so its operating characteristics carry
-    no Monte Carlo error (Lin & Shih 2001 give them in closed form).
+    no Monte Carlo error (Lin & Shih 2001 give them in closed form).  :meth:`select` is the MTD the rule declares
+    when the trial stops.
 
     References
     ----------
@@ -250,43 +243,68 @@ class ThreePlusThree(Design):
     Examples
     --------
     >>> design = ThreePlusThree(n_doses=4)
-    >>> print(design.next_dose(n=[3, 3, 0, 0], y=[0, 1, 0, 0], current=2))
+    >>> print(design.next_dose("1NNN 2NNT"))
     dose 2 (1/3 DLTs at dose 2: treat 3 more patients at dose 2)
     >>> round(float(ThreePlusThree(n_doses=1).exact([0.3]).selection[0]), 4)
     0.4943
     """
 
     name = "3+3"
+    has_exact = True
     first_cohort_size = 3
     cohorts_per_dose = 2  # three patients, then three more
     describe_keys = ("tpt_describe", "tpt_describe_deescalation", "tpt_describe_end")
+    decides_at = (3, 6)
+    """Numbers of patients at the current dose after which the rule decides."""
 
-    def __init__(self, n_doses: int, start_dose: int = 1, variant: str = "escalation-only") -> None:
-        k = _validate.positive_int(n_doses, "n_doses")
+    def __init__(self, n_doses: int, *, start_dose: int = 1, variant: str = "escalation-only") -> None:
+        k = _validate.integer(n_doses, "n_doses", minimum=1, maximum=_validate.MAX_DOSES)
         super().__init__(k, cohort_size=3, n_cohorts=self.cohorts_per_dose * k, start_dose=start_dose)
-        self.variant = check_variant(variant)
+        self.variant = _validate.one_of(variant, "variant", VARIANTS)
 
     def _step(self, n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, ...]:
-        next_dose, mtd, code = rule(n, y, dose, self.variant == "de-escalation")
+        next_dose, mtd, code = _rule(n, y, dose, self.variant == "de-escalation")
         return next_dose, mtd, np.full_like(next_dose, 3), code
 
-    def next_dose(self, n, y, current: int, last_cohort: tuple[int, int] | None = None) -> Decision:
-        """The decision after a cohort (``last_cohort`` is not needed: the counts determine the rule).
+    def _decide(self, data: TrialData) -> tuple[int, int, int, int]:
+        """(next dose, MTD, next cohort size, reason code) after ``data``, checking the rule can decide."""
+        current = data.current
+        nd = int(data.n[current - 1])
+        if nd not in self.decides_at:
+            raise ValueError(f"data: {self.name} decides after {', '.join(map(str, self.decides_at))} patients at "
+                             f"the current dose; got n={nd} at dose {current}")
+        return tuple(int(a[0]) for a in self._step(data.n[None, :], data.y[None, :], np.array([current])))
+
+    def _next_dose(self, data: TrialData) -> Decision:
+        """The decision after a cohort (the counts determine the rule; ``last_cohort`` is not needed).
 
         Raises
         ------
         ValueError
             Unless the current dose has 3 or 6 patients.
         """
-        n, y = _validate.counts(n, y, self.n_doses)
-        current = _validate.dose(current, self.n_doses)
-        nd, yd = int(n[current - 1]), int(y[current - 1])
-        if nd not in (3, 6):
-            raise ValueError(f"3+3 decides after 3 or 6 patients at the current dose; got n={nd} at dose {current}")
-        nxt, mtd, _, code = (int(a[0]) for a in self._step(n[None, :], y[None, :], np.array([current])))
-        return decision_from_codes(nxt, mtd, code, current, nd, yd)
+        nxt, mtd, _, code = self._decide(data)
+        current = data.current
+        return _decision_from_codes(nxt, mtd, code, current, int(data.n[current - 1]),
+                                    int(data.y[current - 1]))
 
-    def decision_table(self, max_n: int | None = None, lang: str = "en") -> pd.DataFrame:
+    def _select(self, data: TrialData) -> int:
+        """The MTD the rule declares when it stops on ``data``.
+
+        Raises
+        ------
+        ValueError
+            If the rule does not stop on these data (the trial is not over).
+        """
+        if data.current == NO_DOSE:
+            raise ValueError("data: the trial has not started; there is no MTD to select")
+        nxt, mtd, _, _ = self._decide(data)
+        if nxt != NO_DOSE:
+            raise ValueError(f"data: the trial is not over (the next cohort goes to dose {nxt}); {self.name} "
+                             f"declares its MTD when it stops")
+        return mtd
+
+    def decision_table(self, max_n: int | None = None, *, lang: str = "en") -> pd.DataFrame:
         """The 3+3 rule as a table (DLTs / patients at the current dose -> decision).
 
         ``max_n`` exists for the common interface; the 3+3 decides only at 3 and 6 patients, so it must be
@@ -294,9 +312,13 @@ class ThreePlusThree(Design):
         """
         lang = check_lang(lang)
         if max_n not in (None, 6):
-            raise ValueError(f"the 3+3 decides only at 3 and 6 patients; max_n must be None or 6, got {max_n!r}")
-        rows = decision_rows(self.variant == "de-escalation", lang)
+            raise ValueError(f"max_n: the 3+3 decides only at 3 and 6 patients; max_n must be None or 6, got "
+                             f"{max_n!r}")
+        rows = self._table_rows(lang)
         return pd.DataFrame(rows, columns=[t("tpt_col_outcome", lang), t("tpt_col_decision", lang)])
+
+    def _table_rows(self, lang: str) -> list[tuple[str, str]]:
+        return _decision_rows(self.variant == "de-escalation", lang)
 
     def describe(self, lang: str = "en") -> str:
         """The rules in protocol language."""
@@ -307,18 +329,15 @@ class ThreePlusThree(Design):
                  t(end, lang, max_n=self.max_n)]
         return ("" if lang == "zh-tw" else " ").join(parts)
 
-    def exact(self, true_tox) -> OperatingCharacteristics:
+    def _exact(self, true_tox: np.ndarray, **truth) -> OperatingCharacteristics:
         """Exact operating characteristics (no Monte Carlo error) by enumerating every path of the trial."""
-        tox = _validate.probabilities(true_tox, "true_tox", length=self.n_doses)
-        return exact_oc(self.name, tox, self.start_dose, self.first_cohort_size, self._step)
+        return _exact_oc(self.name, true_tox, self.start_dose, self.first_cohort_size, self._step)
 
     def _trials(self, true_tox: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Trials on given uniforms of shape (n_trials, n_cohorts, 3); see :func:`run_trials`."""
-        return run_trials(true_tox, u, self.start_dose, self.first_cohort_size, self._step)
+        """Trials on given uniforms of shape (n_trials, n_cohorts, 3); see :func:`_run_trials`."""
+        return _run_trials(true_tox, u, self.start_dose, self.first_cohort_size, self._step)
 
-    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator,
-                  **scenario) -> OperatingCharacteristics:
-        if scenario:
-            raise TypeError(f"{self.name} needs only true_tox; got extra scenario arguments {sorted(scenario)}")
+    def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator, seed: int | None,
+                  **truth) -> Trials:
         selected, n, y = self._trials(true_tox, rng.random((n_trials, self.n_cohorts, 3)))
-        return OperatingCharacteristics.from_trials(self.name, true_tox, selected, n, y, selected == 0)
+        return Trials(self.name, true_tox, selected, n, y, selected == NO_DOSE, seed)

@@ -45,7 +45,18 @@ def code_shape(source: str) -> list[tuple[int, str]]:
     ``LANG`` value) and layout.
     """
     shape = []
+    # Python 3.12 tokenizes an f-string as FSTRING_START, its parts and FSTRING_END; count it as one string.
+    start, end = getattr(tokenize, "FSTRING_START", None), getattr(tokenize, "FSTRING_END", None)
+    depth = 0
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if start is not None and tok.type == start:
+            if depth == 0:
+                shape.append((tokenize.STRING, "<str>"))
+            depth += 1
+            continue
+        if depth:
+            depth -= tok.type == end
+            continue
         if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
                         tokenize.ENDMARKER):
             continue

@@ -55,9 +55,17 @@ def test_notebook_twins_differ_only_in_comments_strings_and_language(page):
                 f"{page} cell {i}: code differs beyond comments and string literals"
 
 
+GLUE = "from dosecourse.chapters import glue_all\n\nglue_all(chapter.numbers())"
+
+
+def chapter_module(page) -> str:
+    """The chapter module of a notebook: its file name with hyphens as underscores."""
+    return page.stem.replace("-", "_")
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", NOTEBOOKS, ids=str)
-def test_notebook_is_clean_and_sets_its_language(page, lang):
+def test_notebook_is_clean_sets_its_language_and_glues_from_its_chapter_module(page, lang):
     nb = read_notebook(BOOK / lang / page)
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert code, f"{lang}/{page} has no code cell"
@@ -65,7 +73,33 @@ def test_notebook_is_clean_and_sets_its_language(page, lang):
         f"{lang}/{page} is committed with outputs; clear them (the build executes notebooks)"
     first = cell_source(code[0]).strip()
     assert re.fullmatch(rf'LANG\s*=\s*"{lang}"', first), f"{lang}/{page}: first code cell must be LANG = \"{lang}\""
-    assert "dosecourse" in "".join(cell_source(c) for c in code), f"{lang}/{page} does not call dosecourse"
+    hidden = [cell_source(c).strip() for c in code if "remove-cell" in c.get("metadata", {}).get("tags", [])]
+    assert hidden == [first, GLUE], (f"{lang}/{page}: the only hidden code cells are LANG and the glue cell "
+                                     f"({GLUE!r}); checks belong in tests/chapters/: found {hidden}")
+    imports = "".join(cell_source(c) for c in code)
+    assert f"from dosecourse.chapters import {chapter_module(page)} as chapter" in imports, \
+        f"{lang}/{page} must import its chapter module as `chapter`"
+
+
+def test_every_notebook_has_a_chapter_module_of_its_own_name_and_back():
+    from dosecourse.chapters import CHAPTERS
+
+    assert {chapter_module(p): str(p.with_suffix("")) for p in NOTEBOOKS} == CHAPTERS
+    for name in CHAPTERS:
+        assert (BOOK.parent / "dosecourse" / "chapters" / f"{name}.py").is_file(), name
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=str)
+def test_every_widget_cell_shows_a_declared_chapter_widget(page):
+    from dosecourse.chapters import load, widgets
+
+    module = load(chapter_module(page))
+    calls = [m for c in read_notebook(BOOK / EN / page)["cells"] if c["cell_type"] == "code"
+             for m in re.findall(r"chapter\.(\w*widget\w*)\(", cell_source(c))]
+    for name in calls:
+        assert isinstance(getattr(module, name), widgets.LiveWidget), f"{page}: chapter.{name} is not a LiveWidget"
+    declared = [k for k, v in vars(module).items() if isinstance(v, widgets.LiveWidget)]
+    assert sorted(declared) == sorted(set(calls)), f"{page}: widgets declared {declared}, shown {calls}"
 
 
 def test_glossary_is_complete_and_ids_are_ascii():
@@ -79,14 +113,3 @@ def test_glossary_is_complete_and_ids_are_ascii():
     terms = {e["zh"] for e in entries}
     for term in ("劑量最佳化", "回填", "臨床效益指數", "無縫試驗設計"):
         assert term in terms, f"founding-text term {term} missing from the glossary"
-
-
-@pytest.mark.parametrize("page", NOTEBOOKS, ids=str)
-def test_every_widget_has_a_static_companion(page):
-    """A widget cell is preceded or followed by a code cell that draws its default state (a figure)."""
-    code = [cell_source(c) for c in read_notebook(BOOK / EN / page)["cells"] if c["cell_type"] == "code"]
-    for i, src in enumerate(code):
-        if re.search(r"\bwidget\s*\(", src):
-            neighbours = code[max(i - 1, 0):i] + code[i + 1:i + 2]
-            assert any(re.search(r"figure\s*\(", n) for n in neighbours), \
-                f"{page}: the widget in code cell {i} has no static figure next to it"

@@ -1,7 +1,8 @@
 """Checks on the built bilingual site (and, where Chromium is installed, in a real browser).
 
-The site is built by ``python tools/build_book.py`` (the README's build command).  If ``_build/site`` is
-missing or older than any source, the fixture builds it first, so this module never checks a stale site.
+The site is built by ``python tools/build_book.py`` (the README's build command).  These tests never start a
+build themselves: if ``_build/site`` is missing or older than any source, they fail and say how to build it,
+so they never check a stale site and a plain ``pytest`` never spends minutes building silently.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import urllib.parse
 from html.parser import HTMLParser
@@ -23,6 +23,7 @@ from booktools import LANGS, ROOT, SIMPLIFIED_ONLY, pages
 
 SITE = ROOT / "_build" / "site"
 SOURCES = ["book", "dosecourse", "tools", "_config.yml", "_config.zh-tw.yml", "_toc.yml", "_toc.zh-tw.yml"]
+SITE_BUDGET_MB = 80
 HTML_LANG = {"en": "en", "zh-tw": "zh-Hant-TW"}
 # Text that may stay in Latin letters on a Chinese page's interface: the switch to English, key names.
 UI_LATIN_ALLOWED = {"English", "Ctrl", "K", ".ipynb", ".md", ".pdf"}
@@ -41,10 +42,10 @@ def newest_source_mtime() -> float:
 @pytest.fixture(scope="module")
 def site() -> Path:
     index = SITE / "index.html"
-    if not index.exists() or index.stat().st_mtime < newest_source_mtime():
-        result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py")], cwd=ROOT,
-                                capture_output=True, text=True)
-        assert result.returncode == 0, f"site build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    if not index.exists():
+        pytest.fail("the site is not built: run `python tools/build_book.py` first (the README's build command)")
+    if index.stat().st_mtime < newest_source_mtime():
+        pytest.fail("the site is older than its sources: run `python tools/build_book.py` again")
     return SITE
 
 
@@ -236,3 +237,62 @@ def test_root_page_follows_the_browser_language(server, tmp_path):
     dom = chromium("--lang=zh-TW", "--accept-lang=zh-TW,zh", "--virtual-time-budget=5000", "--dump-dom",
                    f"{server}/index.html", tmp_path=tmp_path)
     assert 'lang="zh-Hant-TW"' in dom
+
+
+# ----- widgets ------------------------------------------------------------------------------------------------
+
+def _manifests(lang: str) -> dict[str, dict]:
+    root = SITE / lang / "_static" / "widget-states"
+    return {p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("*/states.json"))}
+
+
+def test_every_registered_widget_has_its_states_in_both_languages_with_the_same_keys(site):
+    from dosecourse.chapters import load_all, widgets
+
+    load_all()
+    keys = {k for k in widgets.REGISTRY if not k.startswith("test_")}
+    en, zh = _manifests("en"), _manifests("zh-tw")
+    assert set(en) == set(zh) == keys
+    for key in keys:
+        assert [sorted(p["states"]) for p in en[key]["parts"]] == [sorted(p["states"]) for p in zh[key]["parts"]]
+        for lang, manifest in (("en", en[key]), ("zh-tw", zh[key])):
+            for part in manifest["parts"]:
+                for state in part["states"].values():
+                    if "img" in state:
+                        assert (SITE / lang / "_static" / "widget-states" / key / state["img"]).is_file()
+
+
+def test_a_sample_of_widget_states_equals_a_fresh_call(site):
+    """Exactness: the states on the site are what the package draws now, with the same seeds."""
+    import random
+
+    from matplotlib import pyplot as plt
+
+    from dosecourse.chapters import load_all, widgets
+
+    load_all()
+    picker = random.Random(2025)
+    for lang in LANGS:
+        for key, manifest in _manifests(lang).items():
+            widget = widgets.REGISTRY[key]
+            index = picker.randrange(len(manifest["parts"]))
+            states = dict(widget.part_states(index))
+            state_key = picker.choice(sorted(states))
+            shown = widget.render(index, lang, {**widget.defaults, **states[state_key]})
+            stored = manifest["parts"][index]["states"][state_key]
+            if "img" in stored:
+                assert widgets.figure_digest(shown)[1] == stored["sha256"], f"{lang} {key} part {index} {state_key}"
+                plt.close(shown)
+            else:
+                assert widgets._html(shown) == stored["html"], f"{lang} {key} part {index} {state_key}"
+
+
+def test_the_site_fits_its_size_budget_and_pages_load_no_widget_javascript_from_a_cdn(site):
+    size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    assert size < SITE_BUDGET_MB * 1e6, f"the site is {size / 1e6:.1f} MB (budget {SITE_BUDGET_MB} MB)"
+    for lang in LANGS:
+        for path in html_pages(lang):
+            text = path.read_text(encoding="utf-8")
+            assert "jupyter-widgets" not in text and "require.js" not in text, f"{path}: widget JavaScript from a CDN"
+            if 'class="course-widget"' in text:
+                assert "course-widgets.js" in text, f"{path}: a widget without the script that runs it"

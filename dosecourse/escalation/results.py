@@ -1,0 +1,370 @@
+"""What a design does on a true scenario: per-trial results (:class:`Trials`), their summary
+(:class:`OperatingCharacteristics`) and one set of derived measures (:class:`Summary`) used by every chapter.
+
+Every design's :meth:`~dosecourse.escalation.Design.simulate` returns :class:`Trials`; its
+:meth:`~dosecourse.escalation.Design.exact` and :meth:`~dosecourse.escalation.Design.operating_characteristics`
+return :class:`OperatingCharacteristics`.  :meth:`OperatingCharacteristics.summary` gives the measures a
+comparison of designs reports (correct selection, overdose selection, patients below, at and above the correct
+dose, ...), with the correct dose defined once, by :mod:`dosecourse.escalation.scenarios`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import _validate
+from ..i18n import check_lang, t
+from . import scenarios
+from .data import NO_DOSE
+
+
+def _frozen(array: np.ndarray | None, dtype=None) -> np.ndarray | None:
+    if array is None:
+        return None
+    out = np.array(array, dtype=dtype)
+    out.setflags(write=False)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Trials:
+    """Per-trial results of a simulation (arrays over trials; per-dose arrays dose 1 first).
+
+    Attributes
+    ----------
+    design : str
+        The design's name.
+    true_tox : ndarray
+        True DLT probability per dose.
+    selected : ndarray of int, shape (n_trials,)
+        Dose selected at the end (1..K), :data:`~dosecourse.escalation.NO_DOSE` (0) when none.
+    n, y : ndarray of int, shape (n_trials, K)
+        Patients and DLTs per dose.
+    stopped : ndarray of bool, shape (n_trials,)
+        Trials stopped early by a safety rule (they select no dose).
+    seed : int or None
+        The seed the simulation used (None when a Generator was passed).
+    selects : {"MTD", "OBD"}
+        What the design selects.
+    true_eff : ndarray, optional
+        True efficacy (response) probability per dose, for designs that use it.
+    responses, backfilled : ndarray of int, shape (n_trials, K), optional
+        Responses and backfill patients per dose.
+    duration : ndarray, shape (n_trials,), optional
+        Trial duration in months, for designs simulated in calendar time.
+    """
+
+    design: str
+    true_tox: np.ndarray
+    selected: np.ndarray
+    n: np.ndarray
+    y: np.ndarray
+    stopped: np.ndarray
+    seed: int | None
+    selects: str = "MTD"
+    true_eff: np.ndarray | None = None
+    responses: np.ndarray | None = None
+    backfilled: np.ndarray | None = None
+    duration: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        for name, dtype in (("true_tox", float), ("selected", np.int64), ("n", np.int64), ("y", np.int64),
+                            ("stopped", bool), ("true_eff", float), ("responses", np.int64),
+                            ("backfilled", np.int64), ("duration", float)):
+            object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
+        if self.n.ndim != 2 or self.n.shape != self.y.shape or self.selected.shape != (self.n.shape[0],):
+            raise ValueError("Trials needs n and y of shape (n_trials, K) and selected of shape (n_trials,)")
+
+    @property
+    def n_trials(self) -> int:
+        """Number of simulated trials."""
+        return int(self.n.shape[0])
+
+    @property
+    def n_doses(self) -> int:
+        """Number of dose levels K."""
+        return int(self.n.shape[1])
+
+    def summary(self) -> OperatingCharacteristics:
+        """The operating characteristics of these trials: means over trials with Monte Carlo standard errors."""
+        m, k = self.n.shape
+        sel = self.selected[:, None] == np.arange(1, k + 1)
+        tot = self.n.sum(axis=1)
+
+        def mean_se(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            a = np.asarray(a, dtype=float)
+            se = a.std(axis=0, ddof=1) / math.sqrt(m) if m > 1 else np.zeros(a.shape[1:])
+            return a.mean(axis=0), se
+
+        selection, selection_se = mean_se(sel)
+        none, none_se = mean_se(self.selected == NO_DOSE)
+        patients, patients_se = mean_se(self.n)
+        dlts, dlts_se = mean_se(self.y)
+        total, total_se = mean_se(tot)
+        stop, stop_se = mean_se(self.stopped)
+        extra = {}
+        if self.responses is not None:
+            extra["responses"], extra["responses_se"] = mean_se(self.responses)
+        if self.duration is not None:
+            d, d_se = mean_se(self.duration)
+            extra["duration"], extra["duration_se"] = float(d), float(d_se)
+        return OperatingCharacteristics(
+            design=self.design, true_tox=self.true_tox, selection=selection, no_selection=float(none),
+            patients=patients, dlts=dlts, total_n=float(total), stopped=float(stop), n_trials=m, seed=self.seed,
+            selects=self.selects, true_eff=self.true_eff, selection_se=selection_se, no_selection_se=float(none_se),
+            patients_se=patients_se, dlts_se=dlts_se, total_n_se=float(total_se), stopped_se=float(stop_se),
+            trials=self, **extra)
+
+
+@dataclass(frozen=True, eq=False)
+class OperatingCharacteristics:
+    """What a design does on a true scenario, exactly or as the mean of simulated trials.
+
+    All arrays are indexed by dose, dose 1 first.  For simulated results ``n_trials`` and ``seed`` say how they
+    were made, the ``*_se`` attributes hold Monte Carlo standard errors and ``trials`` the per-trial results; for
+    exact results ``n_trials`` is None and the standard errors are zero.
+
+    Attributes
+    ----------
+    design : str
+        The design's name.
+    true_tox : ndarray
+        True DLT probability per dose.
+    selection : ndarray
+        Probability of selecting each dose (over all trials; stopped trials select none).
+    no_selection : float
+        Probability that no dose is selected.
+    patients, dlts : ndarray
+        Mean number of patients treated, and of DLTs observed, at each dose.
+    total_n : float
+        Mean sample size.
+    stopped : float
+        Probability the trial stops early for safety.
+    n_trials : int or None
+        Simulated trials, or None for exact results.
+    seed : int or None
+        Seed of the simulation.
+    selects : {"MTD", "OBD"}
+        What the design selects.
+    true_eff, responses : ndarray, optional
+        True response probability and mean responses per dose (efficacy designs).
+    duration : float, optional
+        Mean trial duration in months (designs simulated in calendar time).
+    selection_se, no_selection_se, patients_se, dlts_se, total_n_se, stopped_se, responses_se, duration_se
+        Monte Carlo standard errors (zero for exact results).
+    trials : Trials, optional
+        The per-trial results behind simulated numbers.
+    """
+
+    design: str
+    true_tox: np.ndarray
+    selection: np.ndarray
+    no_selection: float
+    patients: np.ndarray
+    dlts: np.ndarray
+    total_n: float
+    stopped: float
+    n_trials: int | None = None
+    seed: int | None = None
+    selects: str = "MTD"
+    true_eff: np.ndarray | None = None
+    responses: np.ndarray | None = None
+    duration: float | None = None
+    selection_se: np.ndarray | None = None
+    no_selection_se: float = 0.0
+    patients_se: np.ndarray | None = None
+    dlts_se: np.ndarray | None = None
+    total_n_se: float = 0.0
+    stopped_se: float = 0.0
+    responses_se: np.ndarray | None = None
+    duration_se: float = 0.0
+    trials: Trials | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        k = np.asarray(self.selection).size
+        for name in ("true_tox", "selection", "patients", "dlts", "true_eff", "responses"):
+            object.__setattr__(self, name, _frozen(getattr(self, name), float))
+        for name in ("selection_se", "patients_se", "dlts_se", "responses_se"):
+            value = getattr(self, name)
+            if value is None and (name != "responses_se" or self.responses is not None):
+                value = np.zeros(k)
+            object.__setattr__(self, name, _frozen(value, float))
+        total = float(self.selection.sum() + self.no_selection)
+        if not math.isclose(total, 1.0, abs_tol=1e-9):
+            raise ValueError(f"selection probabilities and no_selection must add up to 1; got {total}")
+
+    @property
+    def exact(self) -> bool:
+        """True when these numbers were computed exactly rather than simulated."""
+        return self.n_trials is None
+
+    @property
+    def n_doses(self) -> int:
+        """Number of dose levels K."""
+        return int(self.selection.size)
+
+    def summary(self, target: float | None = None, *, correct=None, band: float = 0.05,
+                margin: float = 0.10) -> Summary:
+        """The measures a comparison of designs reports, around the correct dose(s).
+
+        Parameters
+        ----------
+        target : float, optional
+            Target DLT probability; the correct doses are :func:`~dosecourse.escalation.scenarios.correct_doses`
+            of the true DLT probabilities.
+        correct : int or sequence of int, optional
+            The correct dose(s) (1..K) when they are defined otherwise (e.g. a paper's scenario table); then
+            ``target`` may be omitted, and the acceptable and overly toxic doses are not defined.
+        band, margin : float
+            Half-width of the acceptable band and overdose margin around ``target``
+            (:func:`~dosecourse.escalation.scenarios.acceptable_doses`, :func:`~.scenarios.overdose_doses`).
+
+        Returns
+        -------
+        Summary
+
+        Raises
+        ------
+        ValueError, TypeError
+            Without ``target`` or ``correct``, or on invalid values.
+        """
+        k = self.n_doses
+        if correct is None:
+            if target is None:
+                raise TypeError("summary needs target (the target DLT probability) or correct (the correct doses)")
+            target = _validate.probability(target, "target")
+            right = scenarios.correct_doses(self.true_tox, target)
+            ok = scenarios.acceptable_doses(self.true_tox, target, band)
+            hot = scenarios.overdose_doses(self.true_tox, target, margin)
+        else:
+            doses = np.atleast_1d(_validate.whole_array(correct, "correct", minimum=1))
+            if doses.size == 0 or doses.max() > k:
+                raise ValueError(f"correct must be dose numbers 1..{k}; got {np.atleast_1d(correct).tolist()}")
+            right, ok, hot = np.unique(doses), None, None
+            if target is not None:
+                target = _validate.probability(target, "target")
+                ok = scenarios.acceptable_doses(self.true_tox, target, band)
+                hot = scenarios.overdose_doses(self.true_tox, target, margin)
+        index = np.arange(1, k + 1)
+        below, at, above = index < right.min(), np.isin(index, right), index > right.max()
+        masks = {"pcs": ("sel", at), "select_above": ("sel", above), "n_below": ("pat", below),
+                 "n_at": ("pat", at), "n_above": ("pat", above)}
+        if hot is not None:
+            masks["select_overdose"] = ("sel", np.isin(index, hot))
+            masks["n_overdose"] = ("pat", np.isin(index, hot))
+            masks["acceptable"] = ("sel", np.isin(index, ok))
+        values, errors = {}, {}
+        for name, (kind, mask) in masks.items():
+            vec = self.selection if kind == "sel" else self.patients
+            values[name] = float(vec[mask].sum())
+            errors[name] = self._se(kind, mask)
+        selected = 1.0 - self.no_selection
+        values["tox_selected"] = float(self.selection @ self.true_tox / selected) if selected > 0 else None
+        errors.update(total_n=self.total_n_se, no_selection=self.no_selection_se, duration=self.duration_se,
+                      dlts=self._se("dlt", index > 0))
+        return Summary(design=self.design, correct=tuple(int(d) for d in right), exact=self.exact,
+                       n_trials=self.n_trials, seed=self.seed, no_selection=self.no_selection,
+                       total_n=self.total_n, dlts=float(self.dlts.sum()), duration=self.duration,
+                       se=errors, **{name: values.get(name) for name in
+                                     ("pcs", "acceptable", "select_overdose", "select_above", "n_below", "n_at",
+                                      "n_above", "n_overdose", "tox_selected")})
+
+    def _se(self, kind: str, mask: np.ndarray) -> float:
+        """Monte Carlo standard error of a sum over the doses in ``mask`` (0 for exact results)."""
+        if self.trials is None or self.n_trials is None or self.n_trials < 2:
+            return 0.0
+        tr = self.trials
+        if kind == "sel":
+            per_trial = np.isin(tr.selected, np.flatnonzero(mask) + 1).astype(float)
+        elif kind == "dlt":
+            per_trial = tr.y[:, mask].sum(axis=1).astype(float)
+        else:
+            per_trial = tr.n[:, mask].sum(axis=1).astype(float)
+        return float(per_trial.std(ddof=1) / math.sqrt(tr.n_trials))
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """A table with one column per dose: true DLT rate, selection %, mean patients and DLTs (and, for
+        efficacy designs, the true response rate and mean responses)."""
+        lang = check_lang(lang)
+        rows = {t("oc_true_tox", lang): self.true_tox,
+                t("oc_selection_obd_pct" if self.selects == "OBD" else "oc_selection_pct", lang): 100 * self.selection,
+                t("oc_mean_patients", lang): self.patients, t("oc_mean_dlts", lang): self.dlts}
+        if self.true_eff is not None:
+            rows[t("oc_true_eff", lang)] = self.true_eff
+        if self.responses is not None:
+            rows[t("oc_mean_responses", lang)] = self.responses
+        frame = pd.DataFrame(list(rows.values()), index=list(rows),
+                             columns=[f"{t('dose', lang)} {d}" for d in range(1, self.n_doses + 1)])
+        return frame.round(2)
+
+
+SUMMARY_FIELDS: tuple[str, ...] = ("pcs", "acceptable", "select_overdose", "select_above", "no_selection",
+                                   "n_below", "n_at", "n_above", "n_overdose", "total_n", "dlts", "tox_selected",
+                                   "duration")
+"""The measures of :class:`Summary`, in the order of :meth:`Summary.as_dict`."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The measures of one design on one scenario (from :meth:`OperatingCharacteristics.summary`).
+
+    Attributes
+    ----------
+    design : str
+        The design's name.
+    correct : tuple of int
+        The correct dose(s) the measures refer to.
+    exact : bool
+        Whether the numbers are exact (else simulated, with ``n_trials`` and ``seed``).
+    n_trials, seed : int or None
+        Simulation size and seed.
+    pcs : float
+        Probability of selecting a correct dose.
+    acceptable, select_overdose : float or None
+        Probability of selecting a dose within the acceptable band, and an overly toxic dose (None when the
+        correct doses were given without a target).
+    select_above : float
+        Probability of selecting a dose above the (highest) correct dose.
+    no_selection : float
+        Probability that no dose is selected.
+    n_below, n_at, n_above : float
+        Mean patients below, at and above the correct dose(s).
+    n_overdose : float or None
+        Mean patients at overly toxic doses.
+    total_n, dlts : float
+        Mean sample size and mean number of DLTs.
+    tox_selected : float or None
+        Mean true DLT probability of the selected dose among trials that select one (None if none does).
+    duration : float or None
+        Mean trial duration in months, for designs simulated in calendar time.
+    se : dict
+        Monte Carlo standard error of each measure (0 for exact results).
+    """
+
+    design: str
+    correct: tuple[int, ...]
+    exact: bool
+    n_trials: int | None
+    seed: int | None
+    pcs: float
+    acceptable: float | None
+    select_overdose: float | None
+    select_above: float
+    no_selection: float
+    n_below: float
+    n_at: float
+    n_above: float
+    n_overdose: float | None
+    total_n: float
+    dlts: float
+    tox_selected: float | None
+    duration: float | None
+    se: dict
+
+    def as_dict(self) -> dict:
+        """The measures as ``{name: value}`` in the order of :data:`SUMMARY_FIELDS` (None where undefined)."""
+        return {name: getattr(self, name) for name in SUMMARY_FIELDS}
