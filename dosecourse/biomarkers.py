@@ -13,6 +13,12 @@ estimated dose and how often the dose chosen from it is too low or too high; :fu
 repeats this over sample sizes and noise levels.  :func:`biomarker_roles_table` lists the integral, integrated
 and exploratory roles of biomarkers in a trial.
 
+Every public function and result checks its arguments with :mod:`dosecourse._validate`.  A simulation draws at
+most :data:`dosecourse._validate.MAX_TRIALS` trials, and its work (trials x grid points x Hill values, and for
+log-normal noise trials x doses x patients) is bounded by :data:`MAX_WORK`; it runs in chunks of trials so that
+memory stays small, with the same random numbers as one draw of all trials (the chapter's simulations fit in one
+chunk).
+
 References
 ----------
 Holford NHG, Sheiner LB. Understanding the dose-effect relationship: clinical application of
@@ -40,6 +46,21 @@ NOISE_MODELS: tuple[str, ...] = ("normal", "lognormal")
 BIOMARKER_ROLES: tuple[str, ...] = ("integral", "integrated", "exploratory")
 """Roles of a biomarker in a trial (NCI usage)."""
 
+MAX_WORK: int = 400 * _validate.MAX_TRIALS
+"""Largest work of one :func:`simulate_bod_estimation`: n_trials x grid_size x len(hill_grid) profile evaluations
+(the default grid at the largest number of trials), and n_trials x doses x n_per_dose values for log-normal
+noise."""
+
+_CHUNK = 2_000_000  # array elements per chunk of trials (about 16 MB per array)
+
+
+def _fractions(fraction: object, name: str = "fraction") -> np.ndarray:
+    """``fraction`` (a number or an array) as a float array of values in the open interval (0, 1)."""
+    arr = _validate.real_array(fraction, name, max_size=_validate.MAX_GRID)
+    if arr.size:
+        _validate.probabilities(arr.ravel(), name)
+    return arr
+
 
 @dataclass(frozen=True)
 class BiomarkerModel:
@@ -50,11 +71,18 @@ class BiomarkerModel:
     e0 : float
         Biomarker value without drug.
     emax : float
-        Maximal drug effect (change from ``e0``); negative for a biomarker the drug lowers.
+        Maximal drug effect (change from ``e0``, not 0); negative for a biomarker the drug lowers.
     ed50 : float
         Dose giving half the maximal effect (> 0).
     hill : float, default 1
         Hill coefficient (> 0).
+
+    Raises
+    ------
+    ValueError
+        If ``emax`` is 0, ``ed50`` or ``hill`` is not positive, or a value is not finite.
+    TypeError
+        If an attribute is not a number.
 
     Examples
     --------
@@ -71,19 +99,22 @@ class BiomarkerModel:
     hill: float = 1.0
 
     def __post_init__(self) -> None:
-        for name in ("e0", "emax"):
-            object.__setattr__(self, name, float(_validate.real_array(getattr(self, name), name)))
-        if self.emax == 0:
-            raise ValueError("emax must not be 0 (a biomarker the drug does not move has no optimal dose)")
+        object.__setattr__(self, "e0", _validate.number(self.e0, "e0"))
+        emax = _validate.number(self.emax, "emax")
+        if emax == 0:
+            raise ValueError("emax must not be 0 (a biomarker the drug does not move has no optimal dose); got 0.0")
+        object.__setattr__(self, "emax", emax)
         object.__setattr__(self, "ed50", _validate.positive(self.ed50, "ed50"))
         object.__setattr__(self, "hill", _validate.positive(self.hill, "hill"))
 
     def response(self, dose: float | np.ndarray) -> float | np.ndarray:
-        """Biomarker value at ``dose`` (>= 0): :func:`dosecourse.pd.sigmoid_emax` in dose."""
-        return sigmoid_emax(dose, self.emax, self.ed50, self.hill, self.e0)
+        """Biomarker value at ``dose`` (>= 0, at most :data:`dosecourse._validate.MAX_GRID` doses):
+        :func:`dosecourse.pd.sigmoid_emax` in dose."""
+        d = _validate.real_array(dose, "dose", minimum=0.0, max_size=_validate.MAX_GRID)
+        return sigmoid_emax(d, self.emax, self.ed50, self.hill, self.e0)
 
-    def optimal_dose(self, fraction: float = 0.9) -> float:
-        """The biologically optimal dose for ``fraction`` (see :func:`biologically_optimal_dose`)."""
+    def optimal_dose(self, fraction: float = 0.9) -> float | np.ndarray:
+        """The biologically optimal dose for ``fraction`` in (0, 1) (see :func:`biologically_optimal_dose`)."""
         return biologically_optimal_dose(fraction, self.ed50, self.hill)
 
 
@@ -132,13 +163,27 @@ def biologically_optimal_dose(fraction: float | np.ndarray, ed50: float, hill: f
     >>> round(biologically_optimal_dose(0.9, ed50=10.0, hill=2.0), 6)
     30.0
     """
-    return concentration_for_effect(fraction, ed50, hill)
+    f = _fractions(fraction)
+    ed50 = _validate.positive(ed50, "ed50")
+    hill = _validate.positive(hill, "hill")
+    return concentration_for_effect(f, ed50, hill)
 
 
 def _lowest_reaching(candidates: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Index of the lowest sorted candidate >= each target (relative tolerance 1e-9); the highest when none is."""
     idx = np.searchsorted(candidates, target * (1 - 1e-9), side="left")
     return np.minimum(idx, candidates.size - 1)
+
+
+def _read_only(values: object, name: str, *, length: int | None = None, minimum: float | None = None,
+               strict_minimum: bool = False) -> np.ndarray:
+    """A read-only 1-D float copy of ``values``, checked with :mod:`dosecourse._validate`."""
+    arr = np.array(_validate.real_array(values, name, ndim=1, nonempty=True, minimum=minimum,
+                                        strict_minimum=strict_minimum, max_size=_validate.MAX_TRIALS), copy=True)
+    if length is not None and arr.size != length:
+        raise ValueError(f"{name} must have one value per simulated trial ({length}); got {arr.size}")
+    arr.setflags(write=False)
+    return arr
 
 
 @dataclass(frozen=True)
@@ -150,13 +195,13 @@ class BODSimulation:
     model : BiomarkerModel
         True dose-response.
     doses : ndarray
-        Doses given in each trial.
+        Doses given in each trial (at which the biomarker is sampled).
     n_per_dose : int
         Patients per dose.
     fraction : float
         Fraction f of Emax that defines the BOD.
     noise, noise_sd : str, float
-        Residual error model and its SD.
+        Residual error model (one of :data:`NOISE_MODELS`) and its SD.
     true_bod : float
         The BOD of the true model.
     ed50_hat, hill_hat, bod_hat : ndarray, shape (n_trials,)
@@ -164,11 +209,23 @@ class BODSimulation:
     at_grid_edge : ndarray of bool
         Trials whose ED50 estimate hit the end of the search grid (the data could not locate the plateau).
     candidates : ndarray
-        Doses one may choose from (sorted).
+        Doses one may choose from (sorted, distinct).
     true_choice : float
         Lowest candidate at or above the true BOD (the highest candidate when none is).
     chosen : ndarray
         Lowest candidate at or above each estimated BOD (the highest candidate when none is).
+    seed : int or None
+        The seed used (None when a Generator was passed).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an attribute is out of range or the arrays do not hold one value per trial.
+
+    Notes
+    -----
+    The arrays are read-only copies, so a result can be cached and shared.  The number of trials is
+    :attr:`n_trials`; the Monte Carlo standard error of a share p is :math:`\\sqrt{p(1-p)/T}`.
     """
 
     model: BiomarkerModel
@@ -185,6 +242,39 @@ class BODSimulation:
     candidates: np.ndarray
     true_choice: float
     chosen: np.ndarray
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        _validate.instance(self.model, "model", BiomarkerModel)
+        doses = _read_only(self.doses, "doses", minimum=0.0, strict_minimum=True)
+        bod_hat = _read_only(self.bod_hat, "bod_hat", minimum=0.0, strict_minimum=True)
+        n = _validate.n_trials(bod_hat.size, "number of trials (bod_hat)")
+        ed50_hat = _read_only(self.ed50_hat, "ed50_hat", length=n, minimum=0.0, strict_minimum=True)
+        hill_hat = _read_only(self.hill_hat, "hill_hat", length=n, minimum=0.0, strict_minimum=True)
+        edge = np.array(_validate.instance(self.at_grid_edge, "at_grid_edge", np.ndarray), copy=True)
+        _validate.one_of(edge.dtype, "at_grid_edge dtype", (np.dtype(bool),))
+        if edge.shape != (n,):
+            raise ValueError(f"at_grid_edge must have one value per simulated trial ({n}); got shape {edge.shape}")
+        edge.setflags(write=False)
+        cand = _read_only(self.candidates, "candidates", minimum=0.0)
+        _validate.real_array(cand, "candidates", increasing=True)
+        chosen = _read_only(self.chosen, "chosen", length=n)
+        options = tuple(cand.tolist())
+        true_choice = _validate.one_of(_validate.number(self.true_choice, "true_choice"), "true_choice", options)
+        outside = chosen[~np.isin(chosen, cand)]
+        if outside.size:
+            _validate.one_of(float(outside[0]), "chosen", options)
+        for name, value in (
+                ("doses", doses), ("n_per_dose", _validate.positive_int(self.n_per_dose, "n_per_dose",
+                                                                        maximum=_validate.MAX_PATIENTS)),
+                ("fraction", _validate.probability(self.fraction, "fraction")),
+                ("noise", _validate.one_of(self.noise, "noise", NOISE_MODELS)),
+                ("noise_sd", _validate.positive(self.noise_sd, "noise_sd")),
+                ("true_bod", _validate.positive(self.true_bod, "true_bod")),
+                ("ed50_hat", ed50_hat), ("hill_hat", hill_hat), ("bod_hat", bod_hat), ("at_grid_edge", edge),
+                ("candidates", cand), ("true_choice", float(true_choice)), ("chosen", chosen),
+                ("seed", _validate.seed(self.seed))):
+            object.__setattr__(self, name, value)
 
     @property
     def n_trials(self) -> int:
@@ -206,14 +296,49 @@ class BODSimulation:
         """Share of trials whose chosen dose is above the true choice."""
         return float(np.mean(self.chosen > self.true_choice))
 
+    @property
+    def p_grid_edge(self) -> float:
+        """Share of trials whose fit could not locate the plateau (ED50 estimate at the end of the grid)."""
+        return float(np.mean(self.at_grid_edge))
+
+    def regions(self) -> dict[str, tuple[float, float]]:
+        """Ranges of the estimated BOD that lead to a chosen dose too low, right or too high.
+
+        Returns
+        -------
+        dict
+            ``{"low": (a, b), "right": (a, b), "high": (a, b)}``: an estimate in ``(a, b]`` leads to that outcome
+            (``a = b`` for an outcome that cannot happen).  An estimate at or below the candidate just below the
+            true choice gives a dose too low; one above the true choice a dose too high, unless the true choice is
+            the highest candidate (then every larger estimate chooses it).
+
+        Examples
+        --------
+        >>> m = BiomarkerModel(e0=0.0, emax=100.0, ed50=20.0)
+        >>> sim = simulate_bod_estimation(m, [10, 30, 100, 300, 1000], 3, noise_sd=20.0, n_trials=10)
+        >>> sim.regions()
+        {'low': (0.0, 100.0), 'right': (100.0, 300.0), 'high': (300.0, inf)}
+        """
+        below = self.candidates[self.candidates < self.true_choice]
+        edge_lo = float(below.max()) if below.size else 0.0
+        if self.true_choice >= self.candidates.max():
+            return {"low": (0.0, edge_lo), "right": (edge_lo, np.inf), "high": (np.inf, np.inf)}
+        return {"low": (0.0, edge_lo), "right": (edge_lo, self.true_choice), "high": (self.true_choice, np.inf)}
+
     def summary(self, lang: str = "en") -> pd.DataFrame:
         """Key results with Monte Carlo standard errors: BOD percentiles and the too low / right / too high shares.
 
         The standard error of a share p over T trials is sqrt(p(1 - p)/T).
+
+        Examples
+        --------
+        >>> m = BiomarkerModel(e0=0.0, emax=100.0, ed50=20.0)
+        >>> simulate_bod_estimation(m, [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=50).summary("zh-tw").shape
+        (8, 3)
         """
         lang = check_lang(lang)
         q10, q50, q90 = np.quantile(self.bod_hat, [0.1, 0.5, 0.9])
-        shares = (self.p_too_low, self.p_correct, self.p_too_high, float(np.mean(self.at_grid_edge)))
+        shares = (self.p_too_low, self.p_correct, self.p_too_high, self.p_grid_edge)
         se = [float(np.sqrt(p * (1 - p) / self.n_trials)) for p in shares]
         rows = [("biomarker_true_bod", self.true_bod, np.nan), ("biomarker_median_bod", q50, np.nan),
                 ("biomarker_p10_bod", q10, np.nan), ("biomarker_p90_bod", q90, np.nan),
@@ -251,9 +376,16 @@ def _fit_ed50(ybar: np.ndarray, doses: np.ndarray, hill: float, log_grid: np.nda
     return log_grid[k] + np.clip(shift, -0.5, 0.5) * step, score[rows, k], edge
 
 
+def _check_work(n_trials: int, per_trial: int, what: str) -> None:
+    """Refuse a simulation whose work n_trials x per_trial exceeds :data:`MAX_WORK`."""
+    if n_trials * per_trial > MAX_WORK:
+        raise ValueError(f"n_trials x {what} may be at most {MAX_WORK:,}; got {n_trials:,} x {per_trial:,} = "
+                         f"{n_trials * per_trial:,} (lower n_trials)")
+
+
 def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per_dose: int, *,
                             noise_sd: float, noise: str = "normal", fraction: float = 0.9,
-                            n_trials: int = 2000, seed: int | None = 2025,
+                            n_trials: int = 2000, seed: int | np.random.Generator | None = _validate.DEFAULT_SEED,
                             hill_grid: Sequence[float] | None = None, grid_size: int = 400,
                             candidates: Sequence[float] | None = None) -> BODSimulation:
     """Simulate estimating the biologically optimal dose from a few patients at a few doses.
@@ -263,26 +395,28 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
     model : BiomarkerModel
         True dose-response.
     doses : array_like
-        Doses given (> 0, at least three distinct; four when ``hill_grid`` is given).
+        Doses given (> 0; at least three distinct, four when ``hill_grid`` is given; at most
+        :data:`dosecourse._validate.MAX_DOSES`).
     n_per_dose : int
-        Patients per dose.
+        Patients per dose (1 to :data:`dosecourse._validate.MAX_PATIENTS`).
     noise_sd : float
         Residual SD (> 0): on the biomarker scale for "normal", of log(biomarker) for "lognormal".
     noise : {"normal", "lognormal"}, default "normal"
         Additive normal error, or multiplicative log-normal error with mean 1 (the biomarker must then be
         positive at every dose).
     fraction : float, default 0.9
-        Fraction f of Emax that defines the biologically optimal dose.
+        Fraction f of Emax that defines the biologically optimal dose, in (0, 1).
     n_trials : int, default 2000
-        Simulated trials.
-    seed : int or None, default 2025
-        Seed of :func:`numpy.random.default_rng`.
+        Simulated trials (1 to :data:`dosecourse._validate.MAX_TRIALS`, and within :data:`MAX_WORK`).
+    seed : int, None or numpy.random.Generator, default 2025
+        Random state (:func:`dosecourse._validate.rng`); the seed used is kept in the result.
     hill_grid : array_like, optional
-        Hill coefficients to search over; by default the Hill coefficient is known (``model.hill``).
+        Hill coefficients to search over (> 0); by default the Hill coefficient is known (``model.hill``).
     grid_size : int, default 400
-        Points of the log-ED50 grid, spanning dose range / 100 to dose range x 100.
+        Points of the log-ED50 grid (3 to :data:`dosecourse._validate.MAX_GRID`), spanning dose range / 100 to
+        dose range x 100.
     candidates : array_like, optional
-        Doses one may choose from; default ``doses``.
+        Doses one may choose from (>= 0); default ``doses``.
 
     Returns
     -------
@@ -292,8 +426,8 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
     Raises
     ------
     ValueError
-        On a bad dose set, a non-positive SD, an unknown noise model or a log-normal model whose biomarker is
-        not positive.
+        On a bad dose set, a non-positive SD, an unknown noise model, a log-normal model whose biomarker is
+        not positive, or a size beyond the bounds.
     TypeError
         If an argument has the wrong type.
 
@@ -311,9 +445,9 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
               {\\sum_j (h_j - \\bar h)^2}, \\qquad h_j = \\frac{D_j^n}{ED_{50}^n + D_j^n},
 
     restricted to fits whose Emax has the sign of the true one.  S is computed for all trials and grid points
-    in one matrix product; a parabola through the grid maximum refines log ED50.  A maximum at the grid edge
-    means the data did not locate the plateau; such trials are flagged.  The estimate is
-    :math:`\\hat D_f = \\widehat{ED}_{50}(f/(1-f))^{1/\\hat n}` (:func:`biologically_optimal_dose`), and the
+    in one matrix product (per chunk of trials); a parabola through the grid maximum refines log ED50.  A
+    maximum at the grid edge means the data did not locate the plateau; such trials are flagged.  The estimate
+    is :math:`\\hat D_f = \\widehat{ED}_{50}(f/(1-f))^{1/\\hat n}` (:func:`biologically_optimal_dose`), and the
     chosen dose is the lowest candidate at or above it.  This is the least-squares (maximum-likelihood for
     normal noise) fit; with log-normal noise it is unbiased for the curve's shape, not efficient.
 
@@ -325,62 +459,71 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
     --------
     >>> m = BiomarkerModel(e0=10.0, emax=80.0, ed50=20.0)
     >>> sim = simulate_bod_estimation(m, [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=1000, seed=7)
-    >>> round(sim.true_bod, 9), sim.true_choice
-    (180.0, 300.0)
+    >>> round(sim.true_bod, 9), sim.true_choice, sim.seed
+    (180.0, 300.0, 7)
     >>> round(sim.p_too_low + sim.p_correct + sim.p_too_high, 12)
     1.0
     """
-    if not isinstance(model, BiomarkerModel):
-        raise TypeError(f"model must be a BiomarkerModel; got {type(model).__name__}")
-    d = _validate.real_array(doses, "doses")
+    _validate.instance(model, "model", BiomarkerModel)
+    d = _validate.real_array(doses, "doses", ndim=1, minimum=0.0, strict_minimum=True, max_size=_validate.MAX_DOSES)
     min_doses = 3 if hill_grid is None else 4
-    if d.ndim != 1 or np.any(d <= 0) or np.unique(d).size < min_doses:
-        raise ValueError(f"doses must be a 1-D sequence of positive doses with at least {min_doses} distinct "
-                         f"values; got {doses!r}")
-    n = _validate.positive_int(n_per_dose, "n_per_dose")
+    if np.unique(d).size < min_doses:
+        raise ValueError(f"doses must hold at least {min_doses} distinct values"
+                         f"{' to estimate the Hill coefficient' if hill_grid is not None else ''}; got "
+                         f"{d.tolist()}")
+    n = _validate.positive_int(n_per_dose, "n_per_dose", maximum=_validate.MAX_PATIENTS)
     sd = _validate.positive(noise_sd, "noise_sd")
-    if noise not in NOISE_MODELS:
-        raise ValueError(f"noise must be one of {NOISE_MODELS}; got {noise!r}")
+    _validate.one_of(noise, "noise", NOISE_MODELS)
     f = _validate.probability(fraction, "fraction")
-    trials = _validate.positive_int(n_trials, "n_trials")
-    g = _validate.positive_int(grid_size, "grid_size", minimum=3)
-    hills = np.array([model.hill]) if hill_grid is None else _validate.real_array(hill_grid, "hill_grid")
-    if hills.ndim != 1 or hills.size == 0 or np.any(hills <= 0):
-        raise ValueError(f"hill_grid must be a non-empty 1-D sequence of positive numbers; got {hill_grid!r}")
-    cand = np.sort(d if candidates is None else _validate.real_array(candidates, "candidates", minimum=0.0))
-    if cand.ndim != 1 or cand.size == 0:
-        raise ValueError(f"candidates must be a non-empty 1-D sequence of doses; got {candidates!r}")
+    trials = _validate.n_trials(n_trials)
+    g = _validate.positive_int(grid_size, "grid_size", minimum=3, maximum=_validate.MAX_GRID)
+    hills = (np.array([model.hill]) if hill_grid is None else
+             _validate.real_array(hill_grid, "hill_grid", ndim=1, nonempty=True, minimum=0.0, strict_minimum=True,
+                                  max_size=_validate.MAX_GRID))
+    cand = np.unique(d if candidates is None else
+                     _validate.real_array(candidates, "candidates", ndim=1, nonempty=True, minimum=0.0,
+                                          max_size=_validate.MAX_GRID))
+    _check_work(trials, g * hills.size, "grid_size x len(hill_grid)")
+    if noise == "lognormal":
+        _check_work(trials, d.size * n, "len(doses) x n_per_dose")
 
     mean = np.asarray(model.response(d), dtype=float)
     if noise == "lognormal" and np.any(mean <= 0):
         raise ValueError(f"log-normal noise needs a positive biomarker at every dose; got mean values {mean.tolist()}")
-    rng = np.random.default_rng(seed)
-    if noise == "normal":   # the dose mean of n normal values is exactly normal: draw it directly
-        ybar = mean[None, :] + sd / np.sqrt(n) * rng.standard_normal((trials, d.size))
-    else:
-        z = rng.standard_normal((trials, d.size, n))
-        ybar = (mean[None, :, None] * np.exp(sd * z - sd ** 2 / 2)).mean(axis=2)
-
+    gen, used_seed = _validate.rng(seed)
     log_grid = np.linspace(np.log(d.min() / 100), np.log(d.max() * 100), g)
     sign = float(np.sign(model.emax))
-    fits = [_fit_ed50(ybar, d, float(hh), log_grid, sign) for hh in hills]        # one pass per Hill value
-    scores = np.stack([s for _, s, _ in fits])
-    pick = np.argmax(scores, axis=0)
-    cols = np.arange(trials)
-    log_ed50 = np.stack([le for le, _, _ in fits])[pick, cols]
-    edge = np.stack([e for _, _, e in fits])[pick, cols]
-    hill_hat = hills[pick]
+    width = max(g, d.size * n if noise == "lognormal" else d.size)
+    chunk = max(1, _CHUNK // width)
+    log_ed50, edge, hill_hat = (np.empty(trials), np.empty(trials, dtype=bool), np.empty(trials))
+    for lo in range(0, trials, chunk):   # chunks of trials draw the same random numbers as one draw of all
+        rows = min(chunk, trials - lo)
+        if noise == "normal":   # the dose mean of n normal values is exactly normal: draw it directly
+            ybar = mean[None, :] + sd / np.sqrt(n) * gen.standard_normal((rows, d.size))
+        else:
+            z = gen.standard_normal((rows, d.size, n))
+            ybar = (mean[None, :, None] * np.exp(sd * z - sd ** 2 / 2)).mean(axis=2)
+        fits = [_fit_ed50(ybar, d, float(hh), log_grid, sign) for hh in hills]        # one pass per Hill value
+        pick = np.argmax(np.stack([s for _, s, _ in fits]), axis=0)
+        cols = np.arange(rows)
+        log_ed50[lo:lo + rows] = np.stack([le for le, _, _ in fits])[pick, cols]
+        edge[lo:lo + rows] = np.stack([e for _, _, e in fits])[pick, cols]
+        hill_hat[lo:lo + rows] = hills[pick]
     ed50_hat = np.exp(log_ed50)
     bod_hat = ed50_hat * (f / (1 - f)) ** (1 / hill_hat)
     true_bod = float(model.optimal_dose(f))
     idx = _lowest_reaching(cand, bod_hat)
     true_idx = _lowest_reaching(cand, np.array([true_bod]))
-    return BODSimulation(model, d, n, f, noise, sd, true_bod, ed50_hat, hill_hat, bod_hat, edge, cand,
-                         float(cand[true_idx[0]]), cand[idx])
+    return BODSimulation(model=model, doses=d, n_per_dose=n, fraction=f, noise=noise, noise_sd=sd, true_bod=true_bod,
+                         ed50_hat=ed50_hat, hill_hat=hill_hat, bod_hat=bod_hat, at_grid_edge=edge, candidates=cand,
+                         true_choice=float(cand[true_idx[0]]), chosen=cand[idx], seed=used_seed)
 
 
 def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose: Sequence[int],
-                       noise_sd: Sequence[float], *, lang: str = "en", **kwargs: object) -> pd.DataFrame:
+                       noise_sd: Sequence[float], *, lang: str = "en", noise: str = "normal", fraction: float = 0.9,
+                       n_trials: int = 2000, seed: int | None = _validate.DEFAULT_SEED,
+                       hill_grid: Sequence[float] | None = None, grid_size: int = 400,
+                       candidates: Sequence[float] | None = None) -> pd.DataFrame:
     """The sample-size / noise trade-off: one :func:`simulate_bod_estimation` per (n, SD) pair.
 
     Parameters
@@ -390,13 +533,26 @@ def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose
     doses : array_like
         Doses given.
     n_per_dose : sequence of int
-        Patients per dose to compare.
+        Patients per dose to compare (each 1 to :data:`dosecourse._validate.MAX_PATIENTS`).
     noise_sd : sequence of float
-        Residual SDs to compare.
+        Residual SDs to compare (each > 0).
     lang : {"en", "zh-tw"}
         Language of the headers.
-    **kwargs
-        Passed to :func:`simulate_bod_estimation` (``noise``, ``fraction``, ``n_trials``, ``seed``...).
+    noise : {"normal", "lognormal"}, default "normal"
+        Residual error model.
+    fraction : float, default 0.9
+        Fraction f of Emax that defines the biologically optimal dose.
+    n_trials : int, default 2000
+        Simulated trials per scenario; the trials of all scenarios together may not exceed
+        :data:`dosecourse._validate.MAX_TRIALS`.
+    seed : int or None, default 2025
+        Seed of every scenario (None draws one fresh seed, used by all).
+    hill_grid : array_like, optional
+        Hill coefficients to search over (as :func:`simulate_bod_estimation`).
+    grid_size : int, default 400
+        Points of the log-ED50 grid.
+    candidates : array_like, optional
+        Doses one may choose from; default ``doses``.
 
     Returns
     -------
@@ -407,12 +563,12 @@ def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose
     Raises
     ------
     ValueError, TypeError
-        As :func:`simulate_bod_estimation`.
+        On an empty or bad list of sizes or SDs, too many trials in all, or as :func:`simulate_bod_estimation`.
 
     Notes
     -----
     Every scenario uses the same seed, so rows differ by design, not by simulation noise (common random
-    numbers).
+    numbers).  For normal noise only :math:`\\sigma/\\sqrt{n}` matters: rows with the same ratio are identical.
 
     References
     ----------
@@ -426,10 +582,27 @@ def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose
     (2, 8)
     """
     lang = check_lang(lang)
+    sizes = _validate.whole_array(n_per_dose, "n_per_dose", minimum=1, ndim=1)
+    sds = _validate.real_array(noise_sd, "noise_sd", ndim=1, nonempty=True, minimum=0.0, strict_minimum=True,
+                               max_size=_validate.MAX_GRID)
+    if sizes.size == 0:
+        raise ValueError("n_per_dose must not be empty")
+    trials = _validate.n_trials(n_trials)
+    total = sizes.size * sds.size * trials
+    if total > _validate.MAX_TRIALS:
+        raise ValueError(f"the table would simulate {total:,} trials in all ({sizes.size} x {sds.size} scenarios x "
+                         f"{trials:,}); at most {_validate.MAX_TRIALS:,} are accepted")
+    if seed is None:   # one fresh seed shared by every scenario (common random numbers)
+        _, seed = _validate.rng(None)
+    elif isinstance(seed, np.random.Generator):
+        raise TypeError("seed must be a whole number >= 0 or None, so that every scenario uses the same random "
+                        "numbers; got a numpy Generator")
     rows = []
-    for n in n_per_dose:
-        for sd in noise_sd:
-            sim = simulate_bod_estimation(model, doses, n, noise_sd=sd, **kwargs)
+    for n in sizes.tolist():
+        for sd in sds.tolist():
+            sim = simulate_bod_estimation(model, doses, n, noise_sd=sd, noise=noise, fraction=fraction,
+                                          n_trials=trials, seed=seed, hill_grid=hill_grid, grid_size=grid_size,
+                                          candidates=candidates)
             q10, q50, q90 = np.quantile(sim.bod_hat, [0.1, 0.5, 0.9])
             rows.append((sim.n_per_dose, sim.noise_sd, q50, q10, q90, sim.p_too_low, sim.p_correct, sim.p_too_high))
     keys = ("biomarker_col_n", "biomarker_col_sd", "biomarker_median_bod", "biomarker_p10_bod",

@@ -5,9 +5,11 @@ dose (``tau=None``), ``n_doses`` doses every ``tau``, doses continuing every ``t
 steady state (``steady_state=True``, periodic in ``tau``).  Before the first dose the concentration is 0.
 
 Units are whatever the user keeps consistent: with the dose in mg, volumes in L and clearance in L/h, times are
-in hours, concentrations in mg/L and AUC in mg*h/L.  Summary quantities (:func:`auc_inf`,
-:func:`accumulation_ratio`, :func:`cavg_ss`, :func:`half_life`) and simple allometric scaling from animals
-(:func:`scale_clearance`, :func:`scale_volume`) complete the module.
+in hours, concentrations in mg/L and AUC in mg*h/L.  Summary quantities (:func:`auc_inf`, its inverse
+:func:`dose_for_auc`, :func:`accumulation_ratio`, :func:`cavg_ss`, :func:`half_life`) and simple allometric
+scaling from animals (:func:`scale_clearance`, :func:`scale_volume`, and the uncertainty of a scaled clearance,
+:func:`allometric_fold_uncertainty`) complete the module.  Every function checks its arguments with
+:mod:`dosecourse._validate`; time grids hold at most :data:`dosecourse._validate.MAX_GRID` points.
 
 References
 ----------
@@ -24,9 +26,9 @@ import numpy as np
 from . import _validate
 
 
-def _scalar_or_array(x: np.ndarray) -> float | np.ndarray:
-    """A 0-d result as a Python float, anything else unchanged."""
-    return float(x) if np.ndim(x) == 0 else x
+def _times(t: object) -> np.ndarray:
+    """``t`` as a float array of finite times, at most :data:`dosecourse._validate.MAX_GRID` of them."""
+    return _validate.real_array(t, "t", max_size=_validate.MAX_GRID)
 
 
 def _schedule(t: np.ndarray, tau: float | None, n_doses: int | None,
@@ -36,6 +38,7 @@ def _schedule(t: np.ndarray, tau: float | None, n_doses: int | None,
     A single dose is the case ``tau = inf``: no later dose ever comes.  Before the first dose no dose has been
     given and the time since the latest dose is set to 0 (the caller returns 0 there).
     """
+    steady_state = _validate.boolean(steady_state, "steady_state")
     if tau is None:
         if n_doses is not None or steady_state:
             raise ValueError("tau (the dosing interval) is required for n_doses or steady_state")
@@ -69,7 +72,7 @@ def elimination_rate_constant(cl: float, v: float) -> float:
     Returns
     -------
     float
-        k in 1/time.
+        The rate constant k, in 1/time.
 
     Raises
     ------
@@ -173,11 +176,52 @@ def auc_inf(dose: float, cl: float, f: float = 1.0) -> float:
 
 
 def _bioavailability(f: float) -> float:
-    """``f`` as a float after checking 0 < f <= 1."""
-    f = _validate.positive(f, "f")
-    if f > 1.0:
-        raise ValueError(f"f (bioavailability) must lie in (0, 1]; got {f!r}")
-    return f
+    """``f`` (the bioavailability) as a float after checking 0 < f <= 1."""
+    return _validate.number(f, "f", minimum=0.0, strict_minimum=True, maximum=1.0)
+
+
+def dose_for_auc(auc: float, cl: float, f: float = 1.0) -> float:
+    """The dose whose AUC (from 0 to infinity, or over one interval at steady state) is ``auc``: the inverse of
+    :func:`auc_inf`.
+
+    Parameters
+    ----------
+    auc : float
+        Target AUC (>= 0), e.g. mg*h/L.
+    cl : float
+        Clearance (> 0), e.g. L/h.
+    f : float, default 1
+        Bioavailability, in (0, 1].
+
+    Returns
+    -------
+    float
+        Dose, e.g. mg.
+
+    Raises
+    ------
+    ValueError
+        If ``auc`` is negative, ``cl`` is not positive or ``f`` is outside (0, 1].
+    TypeError
+        If an argument is not numeric.
+
+    Notes
+    -----
+    With linear pharmacokinetics :math:`AUC = F \\cdot Dose / CL`, so
+
+    .. math:: Dose = \\frac{AUC \\cdot CL}{F}
+
+    References
+    ----------
+    Rowland M, Tozer TN. Clinical Pharmacokinetics and Pharmacodynamics. 4th ed. 2011.
+
+    Examples
+    --------
+    >>> dose_for_auc(auc=10.0, cl=5.0, f=0.5)
+    100.0
+    """
+    auc = _validate.positive(auc, "auc", allow_zero=True)
+    return auc * _validate.positive(cl, "cl") / _bioavailability(f)
 
 
 def accumulation_ratio(cl: float, v: float, tau: float) -> float:
@@ -318,12 +362,12 @@ def conc_iv_bolus(t: float | np.ndarray, dose: float, cl: float, v: float, *, ta
     >>> round(conc_iv_bolus(0.0, dose=100.0, cl=1.0, v=10.0, tau=10.0, steady_state=True), 3)
     15.82
     """
-    times = _validate.real_array(t, "t")
+    times = _times(t)
     dose = _validate.positive(dose, "dose", allow_zero=True)
     k = elimination_rate_constant(cl, v)
     since, given, tau = _schedule(times, tau, n_doses, steady_state)
     conc = dose / v * np.exp(-k * since) * _sum_of_doses(k, tau, given)
-    return _scalar_or_array(np.where(given > 0, conc, 0.0))
+    return _validate.scalar_or_array(np.where(given > 0, conc, 0.0))
 
 
 def conc_iv_infusion(t: float | np.ndarray, dose: float, cl: float, v: float, duration: float, *,
@@ -384,20 +428,20 @@ def conc_iv_infusion(t: float | np.ndarray, dose: float, cl: float, v: float, du
     >>> conc_iv_infusion([1.0, 2.0], dose=100.0, cl=1.0, v=10.0, duration=1.0).round(3)
     array([9.516, 8.611])
     """
-    times = _validate.real_array(t, "t")
+    times = _times(t)
     dose = _validate.positive(dose, "dose", allow_zero=True)
     k = elimination_rate_constant(cl, v)
     duration = _validate.positive(duration, "duration")
     since, given, tau = _schedule(times, tau, n_doses, steady_state)
-    if duration > tau:
-        raise ValueError(f"duration must not exceed tau (one infusion at a time); got {duration} > {tau}")
+    if np.isfinite(tau):  # one infusion at a time
+        _validate.number(duration, "duration", minimum=0.0, strict_minimum=True, maximum=tau)
     plateau = dose / duration / cl
     rise = -np.expm1(-k * duration)
     earlier = _sum_of_doses(k, tau, np.maximum(given - 1.0, 0.0))  # infusions finished before the current one
     during = plateau * (-np.expm1(-k * since) + rise * np.exp(-k * (since + tau - duration)) * earlier)
     after = plateau * rise * np.exp(-k * (since - duration)) * _sum_of_doses(k, tau, given)
     conc = np.where(since < duration, during, after)
-    return _scalar_or_array(np.where(given > 0, conc, 0.0))
+    return _validate.scalar_or_array(np.where(given > 0, conc, 0.0))
 
 
 def conc_oral(t: float | np.ndarray, dose: float, cl: float, v: float, ka: float, *, f: float = 1.0,
@@ -458,7 +502,7 @@ def conc_oral(t: float | np.ndarray, dose: float, cl: float, v: float, ka: float
     >>> round(conc_oral(2.0, dose=100.0, cl=1.0, v=10.0, ka=1.0), 3)
     7.593
     """
-    times = _validate.real_array(t, "t")
+    times = _times(t)
     dose = _validate.positive(dose, "dose", allow_zero=True)
     k = elimination_rate_constant(cl, v)
     ka = _validate.positive(ka, "ka")
@@ -476,7 +520,7 @@ def conc_oral(t: float | np.ndarray, dose: float, cl: float, v: float, ka: float
     else:
         conc = scale * ka / (ka - k) * (np.exp(-k * since) * _sum_of_doses(k, tau, given)
                                         - np.exp(-ka * since) * _sum_of_doses(ka, tau, given))
-    return _scalar_or_array(np.where(given > 0, conc, 0.0))
+    return _validate.scalar_or_array(np.where(given > 0, conc, 0.0))
 
 
 def _allometric(value: float, animal_weight_kg: float, human_weight_kg: float, exponent: float,
@@ -576,3 +620,57 @@ def scale_volume(v_animal: float, animal_weight_kg: float, human_weight_kg: floa
     3.5
     """
     return _allometric(v_animal, animal_weight_kg, human_weight_kg, exponent, "v_animal")
+
+
+def allometric_fold_uncertainty(animal_weight_kg: float, human_weight_kg: float = 70.0,
+                                exponent_sd: float = 0.16) -> float:
+    """Geometric standard deviation of a clearance scaled from one animal when the exponent itself is uncertain.
+
+    Parameters
+    ----------
+    animal_weight_kg : float
+        Body weight of the animal, kg (> 0).
+    human_weight_kg : float, default 70
+        Human body weight, kg (> 0).
+    exponent_sd : float, default 0.16
+        Standard deviation of the allometric exponent across compounds (>= 0); 0.16 is the SD of the clearance
+        exponents of 91 xenobiotics scaled from at least three species (mean 0.74, range 0.29 to 1.2) in
+        Hu and Hayton (2001).
+
+    Returns
+    -------
+    float
+        The factor by which one SD of the exponent multiplies (or divides) the predicted human clearance, and so
+        the dose needed for a given AUC (>= 1).
+
+    Raises
+    ------
+    ValueError
+        If a weight is not positive or ``exponent_sd`` is negative.
+    TypeError
+        If an argument is not numeric.
+
+    Notes
+    -----
+    With :math:`CL_{human} = CL_{animal} (W_{human}/W_{animal})^{b}` (:func:`scale_clearance`) and an exponent
+    :math:`b \\sim N(\\bar b, s^2)`, :math:`\\ln CL_{human}` is normal with SD :math:`s \\ln(W_{human}/W_{animal})`,
+    so the predicted clearance is log-normal with geometric standard deviation
+
+    .. math:: GSD = \\left(\\frac{W_{human}}{W_{animal}}\\right)^{s}
+
+    A dose scaled by the same ratio inherits it: the dose reaching a target AUC is :math:`AUC \\cdot CL / F`.
+
+    References
+    ----------
+    Hu TM, Hayton WL. Allometric scaling of xenobiotic clearance: uncertainty versus universality. AAPS PharmSci.
+    2001;3(4):E29. doi:10.1208/ps030429 (PMID 12049492)
+
+    Examples
+    --------
+    >>> round(allometric_fold_uncertainty(0.25, 60.0), 4)   # rat to a 60-kg human: 240 ** 0.16
+    2.4034
+    """
+    wa = _validate.positive(animal_weight_kg, "animal_weight_kg")
+    wh = _validate.positive(human_weight_kg, "human_weight_kg")
+    s = _validate.positive(exponent_sd, "exponent_sd", allow_zero=True)
+    return float(max(wh / wa, wa / wh) ** s)

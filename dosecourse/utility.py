@@ -13,8 +13,9 @@ the module asks how firm that choice is:
 * :func:`boin12_utility_as_cui`: the BOIN12 2 x 2 utility is a CUI when the utilities are additive.
 
 :func:`efficacy_toxicity_cui` builds the CUI from efficacy and toxicity probability curves
-(e.g. :func:`dosecourse.pd.sigmoid_emax` and :func:`logistic_toxicity`); :func:`cui_table` and
-:func:`cui_figure` present the result in English or Traditional Chinese.
+(e.g. :func:`dosecourse.pd.sigmoid_emax` and :func:`logistic_toxicity`); :func:`cui_table` tabulates the result
+in English or Traditional Chinese.  The module computes and never draws: the chapter "The clinical utility
+index" draws its figures (:func:`dosecourse.chapters.clinical_utility_index.cui_figure`).
 
 Doses are numbered from 1 unless dose labels (e.g. mg) are given.
 
@@ -32,18 +33,17 @@ doi:10.1200/PO.20.00257
 from __future__ import annotations
 
 import itertools
+import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from . import _validate
 from .i18n import catalogue, check_lang, t
 from .pd import sigmoid_emax
-from .plotting import OKABE_ITO, new_figure
 
 DESIRABILITY_KINDS: tuple[str, ...] = ("linear", "step", "derringer")
 """Shapes of desirability function: a linear ramp, a step at a threshold, a Derringer-Suich power ramp."""
@@ -54,18 +54,18 @@ TIE_TOLERANCE = 1e-9
 BOIN12_UTILITIES: tuple[float, float, float, float] = (100.0, 40.0, 60.0, 0.0)
 """BOIN12 default utilities of (T0,E1), (T0,E0), (T1,E1), (T1,E0) (Lin et al. 2020)."""
 
+TIES: tuple[str, ...] = ("split", "lowest")
+"""How :func:`probability_best` counts a posterior draw in which several doses share the highest CUI."""
 
-def _scalar_or_array(x: np.ndarray) -> float | np.ndarray:
-    """A 0-d result as a Python float, anything else unchanged."""
-    return float(x) if np.ndim(x) == 0 else x
+MAX_DRAWS: int = 1_000_000
+"""Largest number of posterior draws :func:`probability_best` accepts (the draws of every dose are held at once)."""
 
 
-def _finite(value: float, name: str) -> float:
-    """``value`` as a finite float, or a clear error naming ``name``."""
-    arr = _validate.real_array(value, name)
-    if arr.ndim != 0:
-        raise TypeError(f"{name} must be a single number; got {value!r}")
-    return float(arr)
+def _frozen(values: object, dtype: object = float) -> np.ndarray:
+    """``values`` as a read-only array (a copy), for the attributes of a result."""
+    arr = np.array(values, dtype=dtype)
+    arr.setflags(write=False)
+    return arr
 
 
 # --- desirability functions ---------------------------------------------------------------------------------
@@ -96,17 +96,31 @@ class Desirability:
     exponent: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.kind not in DESIRABILITY_KINDS:
-            raise ValueError(f"kind must be one of {DESIRABILITY_KINDS}; got {self.kind!r}")
+        _validate.one_of(self.kind, "kind", DESIRABILITY_KINDS)
+        worst = _validate.number(self.worst, "worst")
+        best = _validate.number(self.best, "best")
+        increasing = _validate.boolean(self.increasing, "increasing")
+        exponent = _validate.positive(self.exponent, "exponent")
+        if self.kind == "step":
+            if worst != best:
+                raise ValueError(f"a step desirability has worst == best == its threshold; got worst={worst!r}, "
+                                 f"best={best!r}")
+        else:
+            if worst == best:
+                raise ValueError(f"worst and best must differ; got worst={worst!r}, best={best!r}")
+            if increasing != (best > worst):
+                raise ValueError(f"increasing must be {best > worst} when best={best!r} and worst={worst!r}")
+        for name, value in (("worst", worst), ("best", best), ("increasing", increasing), ("exponent", exponent)):
+            object.__setattr__(self, name, value)
 
     def __call__(self, x: float | np.ndarray) -> float | np.ndarray:
         """Desirability of attribute value(s) ``x``, in [0, 1], same shape as ``x``."""
         v = _validate.real_array(x, "x")
         if self.kind == "step":
             d = (v >= self.best) if self.increasing else (v <= self.best)
-            return _scalar_or_array(d.astype(float))
+            return _validate.scalar_or_array(d.astype(float))
         ramp = np.clip((v - self.worst) / (self.best - self.worst), 0.0, 1.0)
-        return _scalar_or_array(ramp ** self.exponent)
+        return _validate.scalar_or_array(ramp ** self.exponent)
 
 
 def linear_desirability(worst: float, best: float) -> Desirability:
@@ -151,8 +165,8 @@ def linear_desirability(worst: float, best: float) -> Desirability:
 
 def _ramp(worst: float, best: float, exponent: float, kind: str) -> Desirability:
     """A checked (power) ramp from ``worst`` (0) to ``best`` (1)."""
-    w = _finite(worst, "worst")
-    b = _finite(best, "best")
+    w = _validate.number(worst, "worst")
+    b = _validate.number(best, "best")
     if w == b:
         raise ValueError(f"worst and best must differ; got worst={worst!r}, best={best!r}")
     return Desirability(kind, w, b, b > w, _validate.positive(exponent, "exponent"))
@@ -233,28 +247,23 @@ def step_desirability(threshold: float, *, higher_is_better: bool = True) -> Des
     >>> step_desirability(0.33, higher_is_better=False)([0.2, 0.33, 0.4]).tolist()
     [1.0, 1.0, 0.0]
     """
-    c = _finite(threshold, "threshold")
-    if not isinstance(higher_is_better, bool):
-        raise TypeError(f"higher_is_better must be True or False; got {higher_is_better!r}")
-    return Desirability("step", c, c, higher_is_better)
+    c = _validate.number(threshold, "threshold")
+    return Desirability("step", c, c, _validate.boolean(higher_is_better, "higher_is_better"))
 
 
 # --- the index ----------------------------------------------------------------------------------------------
 
 def _attribute_arrays(attributes: Mapping[str, object]) -> tuple[tuple[str, ...], np.ndarray]:
     """Keys and a (K, n_doses) array of attribute values, checked."""
-    if not isinstance(attributes, Mapping) or not attributes:
-        raise TypeError(f"attributes must be a non-empty mapping {{name: values per dose}}; got {attributes!r}")
+    attributes = _validate.mapping(attributes, "attributes")
+    if not attributes:
+        raise ValueError("attributes must not be empty: give {name: values per dose}")
     keys = tuple(attributes)
     rows = []
     for key in keys:
-        if not isinstance(key, str):
-            raise TypeError(f"attribute names must be strings; got {key!r}")
-        arr = _validate.real_array(attributes[key], f"attributes[{key!r}]")
-        if arr.ndim != 1 or arr.size == 0:
-            raise ValueError(f"attributes[{key!r}] must be a non-empty 1-D sequence (one value per dose); "
-                             f"got shape {arr.shape}")
-        rows.append(arr)
+        _validate.text(key, "an attribute name")
+        rows.append(_validate.real_array(attributes[key], f"attributes[{key!r}]", ndim=1, nonempty=True,
+                                         max_size=_validate.MAX_DOSES))
     if len({r.size for r in rows}) != 1:
         raise ValueError(f"every attribute needs one value per dose; got lengths {[r.size for r in rows]}")
     return keys, np.vstack(rows)
@@ -262,22 +271,19 @@ def _attribute_arrays(attributes: Mapping[str, object]) -> tuple[tuple[str, ...]
 
 def _desirabilities(desirabilities: Mapping[str, Desirability], keys: tuple[str, ...]) -> list[Desirability]:
     """The desirability function of each attribute, in the order of ``keys``."""
-    if not isinstance(desirabilities, Mapping) or set(desirabilities) != set(keys):
-        got = sorted(desirabilities) if isinstance(desirabilities, Mapping) else desirabilities
-        raise ValueError(f"desirabilities must give one function per attribute {list(keys)}; got {got!r}")
-    funcs = [desirabilities[k] for k in keys]
-    for k, f in zip(keys, funcs):
-        if not isinstance(f, Desirability):
-            raise TypeError(f"desirabilities[{k!r}] must be a Desirability (see linear_desirability); "
-                            f"got {type(f).__name__}")
-    return funcs
+    desirabilities = _validate.mapping(desirabilities, "desirabilities")
+    if set(desirabilities) != set(keys):
+        raise ValueError(f"desirabilities must give one function per attribute {list(keys)}; got "
+                         f"{sorted(map(str, desirabilities))}")
+    return [_validate.instance(desirabilities[k], f"desirabilities[{k!r}]", Desirability) for k in keys]
 
 
 def _weights(weights: Mapping[str, float], keys: tuple[str, ...], normalize: bool) -> tuple[np.ndarray, bool]:
     """Weights in the order of ``keys``, checked to be >= 0 and to sum to 1 (or rescaled when ``normalize``)."""
-    if not isinstance(weights, Mapping) or set(weights) != set(keys):
-        got = sorted(weights) if isinstance(weights, Mapping) else weights
-        raise ValueError(f"weights must give one weight per attribute {list(keys)}; got {got!r}")
+    weights = _validate.mapping(weights, "weights")
+    if set(weights) != set(keys):
+        raise ValueError(f"weights must give one weight per attribute {list(keys)}; got {sorted(map(str, weights))}")
+    normalize = _validate.boolean(normalize, "normalize")
     w = np.array([_validate.positive(weights[k], f"weights[{k!r}]", allow_zero=True) for k in keys])
     total = float(w.sum())
     if total <= 0:
@@ -297,9 +303,13 @@ def _dose_labels(doses: Sequence[float] | None, n: int) -> np.ndarray:
     """Dose labels: 1..n by default, otherwise ``doses`` checked for length."""
     if doses is None:
         return np.arange(1, n + 1)
+    if isinstance(doses, (str, bytes)):
+        raise TypeError(f"doses must be a sequence of dose labels, one per dose; got {doses!r}")
     arr = np.asarray(doses)
     if arr.ndim != 1 or arr.size != n:
         raise ValueError(f"doses must have one label per dose ({n}); got {np.shape(doses)}")
+    if len(set(arr.tolist())) != arr.size:
+        raise ValueError(f"doses must be distinct labels; got {arr.tolist()}")
     return arr
 
 
@@ -320,6 +330,16 @@ class BestDose:
     dose: object
     tied_doses: tuple
     tied: bool
+
+    def __post_init__(self) -> None:
+        tied_doses = tuple(_validate.instance(self.tied_doses, "tied_doses", (tuple, list)))
+        if not tied_doses or self.dose != tied_doses[0]:
+            raise ValueError(f"dose must be the first of tied_doses (the lowest tied best dose); got dose="
+                             f"{self.dose!r}, tied_doses={tied_doses!r}")
+        if _validate.boolean(self.tied, "tied") != (len(tied_doses) > 1):
+            raise ValueError(f"tied must be True exactly when tied_doses holds several doses; got tied={self.tied}, "
+                             f"tied_doses={tied_doses!r}")
+        object.__setattr__(self, "tied_doses", tied_doses)
 
 
 def best_dose(values: Sequence[float], doses: Sequence[float] | None = None, *,
@@ -362,9 +382,7 @@ def best_dose(values: Sequence[float], doses: Sequence[float] | None = None, *,
     >>> best_dose([0.5, 0.8, 0.8, 0.6], doses=[10, 20, 40, 80])
     BestDose(dose=20, tied_doses=(20, 40), tied=True)
     """
-    v = _validate.real_array(values, "values")
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"values must be a non-empty 1-D sequence of CUI values; got shape {v.shape}")
+    v = _validate.real_array(values, "values", ndim=1, nonempty=True, max_size=_validate.MAX_DOSES)
     tol = _validate.positive(tol, "tol", allow_zero=True)
     labels = _dose_labels(doses, v.size)
     tied = tuple(labels[v >= v.max() - tol].tolist())
@@ -400,6 +418,28 @@ class CUIResult:
     desirability: np.ndarray
     values: np.ndarray
     weights_normalized: bool
+
+    def __post_init__(self) -> None:
+        attributes = tuple(_validate.text(a, "attributes") for a in
+                           _validate.instance(self.attributes, "attributes", (tuple, list)))
+        k = len(attributes)
+        a = _validate.real_array(self.attribute_values, "attribute_values", ndim=2)
+        d = _validate.real_array(self.desirability, "desirability", ndim=2, minimum=0.0, maximum=1.0)
+        w = _validate.real_array(self.weights, "weights", ndim=1, minimum=0.0, length=k)
+        v = _validate.real_array(self.values, "values", ndim=1)
+        if a.shape != (k, v.size) or d.shape != a.shape:
+            raise ValueError(f"attribute_values and desirability must have shape (K attributes, n doses) = "
+                             f"({k}, {v.size}); got {a.shape} and {d.shape}")
+        if not np.isclose(w.sum(), 1.0, atol=1e-9) or not np.allclose(v, w @ d, atol=1e-12):
+            raise ValueError("weights must sum to 1 and values must be the weighted sums of the desirabilities "
+                             "(build a CUIResult with cui())")
+        doses = _dose_labels(self.doses, v.size)
+        for name, value in (("doses", _frozen(doses, doses.dtype)), ("attributes", attributes),
+                            ("attribute_values", _frozen(a)), ("weights", _frozen(w)),
+                            ("desirability", _frozen(d)), ("values", _frozen(v)),
+                            ("weights_normalized", _validate.boolean(self.weights_normalized,
+                                                                     "weights_normalized"))):
+            object.__setattr__(self, name, value)
 
     @property
     def contributions(self) -> np.ndarray:
@@ -603,6 +643,8 @@ class ProbabilityBest:
         Number of posterior draws.
     ties : {"split", "lowest"}
         How a draw with several best doses was counted.
+    seed : int or None
+        The seed the draws used (None when a Generator was passed).
     """
 
     doses: np.ndarray
@@ -612,6 +654,22 @@ class ProbabilityBest:
     cui_upper: np.ndarray
     n_draws: int
     ties: str
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        p = _validate.real_array(self.probability, "probability", ndim=1, nonempty=True, minimum=0.0, maximum=1.0)
+        if not np.isclose(p.sum(), 1.0, atol=1e-9):
+            raise ValueError(f"probability must sum to 1 over the doses; got {p.sum():.6g}")
+        arrays = {"probability": p}
+        for name in ("mean_cui", "cui_lower", "cui_upper"):
+            arrays[name] = _validate.real_array(getattr(self, name), name, ndim=1, length=p.size)
+        doses = _dose_labels(self.doses, p.size)
+        object.__setattr__(self, "doses", _frozen(doses, doses.dtype))
+        for name, value in arrays.items():
+            object.__setattr__(self, name, _frozen(value))
+        object.__setattr__(self, "n_draws", _validate.integer(self.n_draws, "n_draws", minimum=1, maximum=MAX_DRAWS))
+        _validate.one_of(self.ties, "ties", TIES)
+        object.__setattr__(self, "seed", _validate.seed(self.seed))
 
     @property
     def most_likely(self) -> object:
@@ -648,9 +706,9 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
     prior : (a, b), default (1, 1)
         Beta prior of each rate.
     n_draws : int, default 10 000
-        Posterior draws.
-    seed : int or None, default 2025
-        Seed of :func:`numpy.random.default_rng`.
+        Posterior draws (at most :data:`MAX_DRAWS`).
+    seed : int, None or numpy.random.Generator, default 2025
+        Seed of the draws (:func:`dosecourse._validate.rng`); the seed used is recorded in the result.
     ties : {"split", "lowest"}, default "split"
         In a draw where several doses share the highest CUI, "split" gives each 1/m of that draw and
         "lowest" credits the lowest of them (the rule of :func:`best_dose`).
@@ -660,7 +718,7 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
     Returns
     -------
     ProbabilityBest
-        Probability best (sums to 1), posterior mean and 95% interval of the CUI.
+        Probability best (sums to 1), posterior mean and 95% interval of the CUI, ``n_draws`` and ``seed``.
 
     Raises
     ------
@@ -693,28 +751,30 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
     >>> round(float(pb.probability.sum()), 12), pb.most_likely
     (1.0, 2)
     """
-    k = np.asarray(n).size
+    k = _validate.whole_array(n, "n", ndim=1).size
+    if not 1 <= k <= _validate.MAX_DOSES:
+        raise ValueError(f"n must have one count per dose (1 to {_validate.MAX_DOSES} doses); got {k}")
     n_a, x_a = _validate.counts(n, responses, k, y_name="responses")
     _, y_a = _validate.counts(n, dlts, k, y_name="dlts")
-    if not isinstance(prior, (tuple, list)) or len(prior) != 2:
+    if isinstance(prior, (str, bytes)) or np.ndim(prior) != 1 or len(prior) != 2:
         raise TypeError(f"prior must be a pair (a, b); got {prior!r}")
     a = _validate.positive(prior[0], "prior a")
     b = _validate.positive(prior[1], "prior b")
-    draws = _validate.positive_int(n_draws, "n_draws")
-    if ties not in ("split", "lowest"):
-        raise ValueError(f"ties must be 'split' or 'lowest'; got {ties!r}")
+    draws = _validate.integer(n_draws, "n_draws", minimum=1, maximum=MAX_DRAWS)
+    _validate.one_of(ties, "ties", TIES)
     keys = ("efficacy", "toxicity")
     if desirabilities is None:
         desirabilities = {"efficacy": linear_desirability(0.0, 1.0), "toxicity": linear_desirability(1.0, 0.0)}
     funcs = _desirabilities(desirabilities, keys)
     w, _ = _weights(weights, keys, False)
-    rng = np.random.default_rng(seed)
+    labels = _dose_labels(doses, k)
+    rng, used = _validate.rng(seed)
     p_e = rng.beta(a + x_a, b + n_a - x_a, size=(draws, k))
     p_t = rng.beta(a + y_a, b + n_a - y_a, size=(draws, k))
     values = w[0] * np.asarray(funcs[0](p_e)) + w[1] * np.asarray(funcs[1](p_t))
     lo, hi = np.quantile(values, [0.025, 0.975], axis=0)
-    return ProbabilityBest(_dose_labels(doses, k), _best_share(values, ties).mean(axis=0), values.mean(axis=0),
-                           lo, hi, draws, ties)
+    return ProbabilityBest(labels, _best_share(values, ties).mean(axis=0), values.mean(axis=0), lo, hi, draws, ties,
+                           used)
 
 
 # --- weight sensitivity -------------------------------------------------------------------------------------
@@ -739,10 +799,29 @@ class WeightBreakpoints:
     breakpoints: np.ndarray
     intervals: tuple[tuple[float, float, object], ...]
 
+    def __post_init__(self) -> None:
+        attributes = tuple(_validate.text(a, "attributes") for a in
+                           _validate.instance(self.attributes, "attributes", (tuple, list)))
+        if len(attributes) != 2:
+            raise ValueError(f"attributes must name exactly two attributes; got {attributes!r}")
+        cuts = _validate.real_array(self.breakpoints, "breakpoints", ndim=1, minimum=0.0, maximum=1.0)
+        if cuts.size > 1 and np.any(np.diff(cuts) <= 0):
+            raise ValueError(f"breakpoints must be strictly increasing; got {cuts.tolist()}")
+        intervals = tuple(tuple(iv) for iv in _validate.instance(self.intervals, "intervals", (tuple, list)))
+        edges = [0.0, *cuts.tolist(), 1.0]
+        if len(intervals) != cuts.size + 1 or any(len(iv) != 3 or not np.isclose(iv[0], lo) or
+                                                  not np.isclose(iv[1], hi)
+                                                  for iv, lo, hi in zip(intervals, edges[:-1], edges[1:])):
+            raise ValueError(f"intervals must be (w_from, w_to, dose) triples running from 0 through the breakpoints "
+                             f"to 1; got {intervals!r}")
+        object.__setattr__(self, "attributes", attributes)
+        object.__setattr__(self, "breakpoints", _frozen(cuts))
+        object.__setattr__(self, "intervals", intervals)
+
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per weight interval: from, to, best dose."""
         lang = check_lang(lang)
-        name = _attribute_label(self.attributes[0], lang)
+        name = attribute_label(self.attributes[0], lang)
         return pd.DataFrame({
             t("utility_col_weight_from", lang, attribute=name): [iv[0] for iv in self.intervals],
             t("utility_col_weight_to", lang, attribute=name): [iv[1] for iv in self.intervals],
@@ -848,6 +927,22 @@ class WeightGrid:
     tied: np.ndarray
     reference_best: object | None
 
+    def __post_init__(self) -> None:
+        attributes = tuple(_validate.text(a, "attributes") for a in
+                           _validate.instance(self.attributes, "attributes", (tuple, list)))
+        w = _validate.real_array(self.weights, "weights", ndim=2, minimum=0.0, maximum=1.0)
+        if w.shape[1] != len(attributes) or not np.allclose(w.sum(axis=1), 1.0, atol=1e-9):
+            raise ValueError(f"weights must have one column per attribute ({len(attributes)}) and rows summing to "
+                             f"1; got shape {w.shape}")
+        best, tied = np.array(self.best), np.array(self.tied)
+        if best.shape != (w.shape[0],) or tied.shape != (w.shape[0],) or tied.dtype != bool:
+            raise ValueError(f"best and tied must have one entry per weight vector ({w.shape[0]}); tied as booleans; "
+                             f"got shapes {best.shape} and {tied.shape}")
+        object.__setattr__(self, "attributes", attributes)
+        for name, value in (("weights", _frozen(w)), ("best", _frozen(best, best.dtype)),
+                            ("tied", _frozen(tied, bool))):
+            object.__setattr__(self, name, value)
+
     @property
     def flips(self) -> np.ndarray:
         """True where the best dose differs from the one at the reference weights (all False without one)."""
@@ -858,7 +953,7 @@ class WeightGrid:
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per weight vector: the weights, the best dose, tie and flip flags."""
         lang = check_lang(lang)
-        cols = {t("utility_col_weight_of", lang, attribute=_attribute_label(k, lang)): self.weights[:, i]
+        cols = {t("utility_col_weight_of", lang, attribute=attribute_label(k, lang)): self.weights[:, i]
                 for i, k in enumerate(self.attributes)}
         cols[t("utility_col_best_dose", lang)] = self.best
         cols[t("utility_col_tied", lang)] = self.tied
@@ -917,10 +1012,14 @@ def weight_grid(attributes: Mapping[str, Sequence[float]], desirabilities: Mappi
     if len(keys) < 2:
         raise ValueError(f"weight_grid needs at least two attributes; got {list(keys)}")
     funcs = _desirabilities(desirabilities, keys)
-    h = _validate.positive(step, "step")
+    h = _validate.positive(step, "step", maximum=1.0)
     m = round(1.0 / h)
-    if h > 1 or abs(m * h - 1.0) > 1e-9:
+    if abs(m * h - 1.0) > 1e-9:
         raise ValueError(f"1/step must be a whole number (e.g. step=0.05); got step={step!r}")
+    size = math.comb(m + len(keys) - 1, len(keys) - 1)
+    if size > _validate.MAX_GRID:
+        raise ValueError(f"step={step!r} with {len(keys)} attributes gives {size:,} weight vectors; the limit is "
+                         f"{_validate.MAX_GRID:,} (use a larger step)")
     d = np.vstack([np.asarray(f(row), dtype=float).reshape(row.shape) for f, row in zip(funcs, values)])
     labels = _dose_labels(doses, d.shape[1])
     kk = len(keys)
@@ -988,14 +1087,22 @@ def expected_utility(p_efficacy: float | np.ndarray, p_toxicity: float | np.ndar
     >>> expected_utility(0.25, 0.35)     # BOIN12 defaults at (phi_E, phi_T) = (0.25, 0.35)
     41.0
     """
-    pe = _validate.real_array(p_efficacy, "p_efficacy")
-    pt = _validate.real_array(p_toxicity, "p_toxicity")
-    for arr, name in ((pe, "p_efficacy"), (pt, "p_toxicity")):
-        if np.any((arr < 0) | (arr > 1)):
-            raise ValueError(f"{name} must lie in [0, 1]; got {arr[(arr < 0) | (arr > 1)].tolist()}")
+    pe, pt = _probability_pair(p_efficacy, p_toxicity)
     u01, u00, u11, u10 = _boin12_utilities(utilities)
-    return _scalar_or_array((1 - pt) * pe * u01 + (1 - pt) * (1 - pe) * u00 + pt * pe * u11
-                            + pt * (1 - pe) * u10)
+    return _validate.scalar_or_array((1 - pt) * pe * u01 + (1 - pt) * (1 - pe) * u00 + pt * pe * u11
+                                     + pt * (1 - pe) * u10)
+
+
+def _probability_pair(p_efficacy: object, p_toxicity: object) -> tuple[np.ndarray, np.ndarray]:
+    """Efficacy and toxicity probabilities (numbers or arrays in [0, 1]) that broadcast together."""
+    pe = _validate.real_array(p_efficacy, "p_efficacy", minimum=0.0, maximum=1.0, max_size=_validate.MAX_GRID)
+    pt = _validate.real_array(p_toxicity, "p_toxicity", minimum=0.0, maximum=1.0, max_size=_validate.MAX_GRID)
+    try:
+        np.broadcast_shapes(pe.shape, pt.shape)
+    except ValueError:
+        raise ValueError(f"p_efficacy and p_toxicity must have shapes that broadcast together; got {pe.shape} and "
+                         f"{pt.shape}") from None
+    return pe, pt
 
 
 @dataclass(frozen=True)
@@ -1016,6 +1123,19 @@ class UtilityAsCUI:
     weights: dict[str, float]
     interaction: float
 
+    def __post_init__(self) -> None:
+        utilities = tuple(float(u) for u in _boin12_utilities(self.utilities))
+        weights = _validate.mapping(self.weights, "weights")
+        if set(weights) != {"efficacy", "toxicity"}:
+            raise ValueError(f"weights must give 'efficacy' and 'toxicity'; got {sorted(weights)}")
+        w = {k: _validate.probability(weights[k], f"weights[{k!r}]", open_interval=False)
+             for k in ("efficacy", "toxicity")}
+        if not np.isclose(sum(w.values()), 1.0, atol=1e-12):
+            raise ValueError(f"weights must sum to 1; got {w}")
+        object.__setattr__(self, "utilities", utilities)
+        object.__setattr__(self, "weights", w)
+        object.__setattr__(self, "interaction", _validate.number(self.interaction, "interaction"))
+
     @property
     def additive(self) -> bool:
         """True when u(T1,E1) + u(T0,E0) = u(T0,E1) + u(T1,E0): the utility is then exactly a CUI."""
@@ -1029,9 +1149,8 @@ class UtilityAsCUI:
 
     def cui(self, p_efficacy: float | np.ndarray, p_toxicity: float | np.ndarray) -> float | np.ndarray:
         """The CUI w_E p_E + w_T (1 - p_T); equals :meth:`rescaled_utility` when :attr:`additive`."""
-        pe = _validate.real_array(p_efficacy, "p_efficacy")
-        pt = _validate.real_array(p_toxicity, "p_toxicity")
-        return _scalar_or_array(self.weights["efficacy"] * pe + self.weights["toxicity"] * (1 - pt))
+        pe, pt = _probability_pair(p_efficacy, p_toxicity)
+        return _validate.scalar_or_array(self.weights["efficacy"] * pe + self.weights["toxicity"] * (1 - pt))
 
 
 def boin12_utility_as_cui(utilities: Sequence[float] = BOIN12_UTILITIES) -> UtilityAsCUI:
@@ -1095,25 +1214,52 @@ def boin12_utility_as_cui(utilities: Sequence[float] = BOIN12_UTILITIES) -> Util
 
 # --- presentation -------------------------------------------------------------------------------------------
 
-def _attribute_label(key: str, lang: str) -> str:
-    """The localized name of an attribute when the catalogue has ``utility_attr_<key>``, else ``key``."""
-    label_id = f"utility_attr_{key}"
+def attribute_label(key: str, lang: str = "en") -> str:
+    """The name of attribute ``key`` in ``lang`` (label ``utility_attr_<key>`` when the catalogue has one, else
+    ``key`` itself).
+
+    Examples
+    --------
+    >>> attribute_label("toxicity", "zh-tw"), attribute_label("PRO score")
+    ('毒性', 'PRO score')
+    """
+    lang = check_lang(lang)
+    label_id = f"utility_attr_{_validate.text(key, 'key')}"
     return t(label_id, lang) if label_id in catalogue() else key
 
 
-def _tick_labels(doses: np.ndarray) -> list[str]:
-    """Dose labels for an axis: numbers without trailing zeros (25.0 -> "25"), anything else as text."""
-    return [f"{d:g}" if isinstance(d, (int, float)) else str(d) for d in doses.tolist()]
+def check_pair(result: CUIResult, prob_best: ProbabilityBest | None = None) -> None:
+    """Check that ``result`` is a :class:`CUIResult` and ``prob_best`` (if given) a :class:`ProbabilityBest` of
+    the same doses, as a table or figure of both needs.
 
+    Parameters
+    ----------
+    result : CUIResult
+        From :func:`cui` or :func:`efficacy_toxicity_cui`.
+    prob_best : ProbabilityBest, optional
+        From :func:`probability_best`.
 
-def _check_pair(result: CUIResult, prob_best: ProbabilityBest | None) -> None:
-    """Check the arguments of the table and figure helpers."""
-    if not isinstance(result, CUIResult):
-        raise TypeError(f"result must be a CUIResult from cui(); got {type(result).__name__}")
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If they have different numbers of doses.
+
+    Examples
+    --------
+    >>> check_pair(efficacy_toxicity_cui([0.2], [0.1]), "not a result")
+    Traceback (most recent call last):
+    ...
+    TypeError: prob_best must be a ProbabilityBest; got str 'not a result'
+    """
+    _validate.instance(result, "result", CUIResult)
     if prob_best is not None:
-        if not isinstance(prob_best, ProbabilityBest):
-            raise TypeError(f"prob_best must be a ProbabilityBest from probability_best(); "
-                            f"got {type(prob_best).__name__}")
+        _validate.instance(prob_best, "prob_best", ProbabilityBest)
         if prob_best.doses.size != result.doses.size:
             raise ValueError(f"prob_best has {prob_best.doses.size} doses, result has {result.doses.size}")
 
@@ -1157,10 +1303,10 @@ def cui_table(result: CUIResult, prob_best: ProbabilityBest | None = None, *, la
     ['劑量', '療效', '療效：加權可取性', '毒性', '毒性：加權可取性', '臨床效益指數', '最佳']
     """
     lang = check_lang(lang)
-    _check_pair(result, prob_best)
+    check_pair(result, prob_best)
     cols: dict[str, object] = {t("dose", lang): result.doses}
     for i, key in enumerate(result.attributes):
-        name = _attribute_label(key, lang)
+        name = attribute_label(key, lang)
         cols[name] = result.attribute_values[i]
         cols[t("utility_col_weighted", lang, attribute=name)] = result.contributions[i]
     cols[t("utility_cui", lang)] = result.values
@@ -1169,69 +1315,3 @@ def cui_table(result: CUIResult, prob_best: ProbabilityBest | None = None, *, la
     if prob_best is not None:
         cols[t("utility_prob_best", lang)] = prob_best.probability
     return pd.DataFrame(cols)
-
-
-def cui_figure(result: CUIResult, prob_best: ProbabilityBest | None = None, *, lang: str = "en") -> Figure:
-    """CUI per dose with its weighted components stacked, and (optionally) the probability each dose is best.
-
-    Parameters
-    ----------
-    result : CUIResult
-        From :func:`cui` or :func:`efficacy_toxicity_cui`.
-    prob_best : ProbabilityBest, optional
-        Adds a second panel with the probability that each dose has the highest CUI.
-    lang : {"en", "zh-tw"}
-        Language of the labels.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure, in the course style.
-
-    Raises
-    ------
-    TypeError
-        If ``result`` or ``prob_best`` has the wrong type.
-    ValueError
-        If they have different numbers of doses, or ``lang`` is unknown.
-
-    Notes
-    -----
-    Bar heights are w_k d_k, so the top of each stack is the CUI; the tied best doses are marked.
-
-    References
-    ----------
-    Ouellet D. Expert Opin Drug Saf. 2010;9(2):289-300. doi:10.1517/14740330903499265
-
-    Examples
-    --------
-    >>> fig = cui_figure(efficacy_toxicity_cui([0.2, 0.5], [0.1, 0.4]), lang="zh-tw")
-    >>> len(fig.axes)
-    1
-    """
-    lang = check_lang(lang)
-    _check_pair(result, prob_best)
-    fig, axes = new_figure(lang, ncols=1 if prob_best is None else 2)
-    ax = axes if prob_best is None else axes[0]
-    x = np.arange(result.doses.size)
-    bottom = np.zeros(x.size)
-    for i, key in enumerate(result.attributes):
-        ax.bar(x, result.contributions[i], bottom=bottom, color=OKABE_ITO[i % len(OKABE_ITO)],
-               label=_attribute_label(key, lang))
-        bottom += result.contributions[i]
-    best = np.isin(result.doses, result.best.tied_doses)
-    ax.plot(x[best], result.values[best] + 0.03, "v", color=OKABE_ITO[7], label=t("utility_best_marker", lang))
-    ax.set_xticks(x, _tick_labels(result.doses))
-    ax.set_xlabel(t("dose", lang))
-    ax.set_ylabel(t("utility_cui", lang))
-    ax.set_ylim(0, 1.1)
-    ax.set_title(t("utility_fig_title", lang))
-    ax.legend(loc="upper left", fontsize=9)
-    if prob_best is not None:
-        axes[1].bar(x, prob_best.probability, color=OKABE_ITO[4])
-        axes[1].set_xticks(x, _tick_labels(result.doses))
-        axes[1].set_ylim(0, 1)
-        axes[1].set_xlabel(t("dose", lang))
-        axes[1].set_ylabel(t("utility_prob_best", lang))
-        axes[1].set_title(t("utility_fig_prob_title", lang, n=prob_best.n_draws))
-    return fig

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import brentq
 
+from dosecourse import _validate
 from dosecourse import biomarkers as bm
 from dosecourse.i18n import LANGS
 from dosecourse.pd import sigmoid_emax
@@ -63,8 +66,23 @@ def test_model_bad_inputs():
         bm.BiomarkerModel(1.0, 1.0, -10.0)
     with pytest.raises(ValueError, match="hill"):
         bm.BiomarkerModel(1.0, 1.0, 10.0, hill=0.0)
-    with pytest.raises(ValueError, match="fraction_of_emax"):
+    with pytest.raises(ValueError, match="fraction must lie in"):
         MODEL.optimal_dose(1.0)
+    with pytest.raises(TypeError, match="e0 must be a finite number"):
+        bm.BiomarkerModel("zero", 1.0, 10.0)
+    with pytest.raises(ValueError, match="dose must be >= 0"):
+        MODEL.response([-1.0, 2.0])
+    with pytest.raises(ValueError, match="ed50"):
+        bm.biologically_optimal_dose(0.9, ed50=0.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(f=st.floats(0.01, 0.99), ed50=st.floats(0.01, 1e4), hill=st.floats(0.2, 8.0))
+def test_bod_rises_with_the_fraction_and_reaches_it(f, ed50, hill):
+    d = bm.biologically_optimal_dose(f, ed50, hill)
+    assert d > 0 and bm.biologically_optimal_dose(min(f + 0.005, 0.995), ed50, hill) > d
+    m = bm.BiomarkerModel(0.0, 1.0, ed50, hill)
+    assert m.response(d) == pytest.approx(f, rel=1e-9)
 
 
 # --- estimation from a few doses ----------------------------------------------------------------------------
@@ -148,29 +166,106 @@ def test_summary_and_tradeoff_tables(lang):
     trade = bm.bod_tradeoff_table(MODEL, DOSES, [3, 6], [5.0, 10.0], lang=lang, n_trials=200)
     assert trade.shape == (4, 8)
     assert trade.iloc[:, 0].tolist() == [3, 3, 6, 6]
+    # Normal noise: only SD/sqrt(n) matters (common random numbers): n = 12 at SD 20 is n = 3 at SD 10.
+    pair = bm.bod_tradeoff_table(MODEL, DOSES, [3, 12], [10.0, 20.0], lang=lang, n_trials=200)
+    np.testing.assert_array_equal(pair.iloc[0, 2:].to_numpy(), pair.iloc[3, 2:].to_numpy())
 
 
-def test_simulation_bad_inputs():
-    with pytest.raises(TypeError, match="BiomarkerModel"):
-        bm.simulate_bod_estimation({"ed50": 1}, DOSES, 3, noise_sd=1.0)
-    with pytest.raises(ValueError, match="at least 3 distinct"):
-        bm.simulate_bod_estimation(MODEL, [10, 10, 30], 3, noise_sd=1.0)
-    with pytest.raises(ValueError, match="at least 4 distinct"):
-        bm.simulate_bod_estimation(MODEL, [10, 20, 30], 3, noise_sd=1.0, hill_grid=[1, 2])
-    with pytest.raises(ValueError, match="positive doses"):
-        bm.simulate_bod_estimation(MODEL, [0, 10, 30], 3, noise_sd=1.0)
-    with pytest.raises(ValueError, match="noise_sd"):
-        bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=0.0)
-    with pytest.raises(ValueError, match="noise must be one of"):
-        bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, noise="poisson")
-    with pytest.raises(ValueError, match="log-normal noise needs a positive biomarker"):
-        bm.simulate_bod_estimation(bm.BiomarkerModel(-5.0, 10.0, 20.0), DOSES, 3, noise_sd=0.1, noise="lognormal")
-    with pytest.raises(ValueError, match="fraction"):
-        bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, fraction=1.2)
-    with pytest.raises(ValueError, match="n_per_dose"):
-        bm.simulate_bod_estimation(MODEL, DOSES, 0, noise_sd=1.0)
-    with pytest.raises(ValueError, match="hill_grid"):
-        bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, hill_grid=[1.0, -1.0])
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: bm.simulate_bod_estimation({"ed50": 1}, DOSES, 3, noise_sd=1.0), TypeError,
+     "model must be a BiomarkerModel"),
+    (lambda: bm.simulate_bod_estimation(MODEL, [10, 10, 30], 3, noise_sd=1.0), ValueError, "at least 3 distinct"),
+    (lambda: bm.simulate_bod_estimation(MODEL, [10, 20, 30], 3, noise_sd=1.0, hill_grid=[1, 2]), ValueError,
+     "at least 4 distinct"),
+    (lambda: bm.simulate_bod_estimation(MODEL, [0, 10, 30], 3, noise_sd=1.0), ValueError, "doses must be > 0"),
+    (lambda: bm.simulate_bod_estimation(MODEL, [[10, 30, 100]], 3, noise_sd=1.0), ValueError, "doses must be a 1-D"),
+    (lambda: bm.simulate_bod_estimation(MODEL, np.arange(1.0, 60.0), 3, noise_sd=1.0), ValueError,
+     "doses may hold at most 50"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=0.0), ValueError, "noise_sd"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, noise="poisson"), ValueError,
+     "noise must be one of"),
+    (lambda: bm.simulate_bod_estimation(bm.BiomarkerModel(-5.0, 10.0, 20.0), DOSES, 3, noise_sd=0.1,
+                                        noise="lognormal"), ValueError, "log-normal noise needs a positive biomarker"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, fraction=1.2), ValueError, "fraction"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 0, noise_sd=1.0), ValueError, "n_per_dose"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 10 ** 6, noise_sd=1.0), ValueError,
+     "n_per_dose must be a whole number >= 1 and <= 10,000"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, hill_grid=[1.0, -1.0]), ValueError,
+     "hill_grid"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, n_trials=0), ValueError, "n_trials"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, n_trials=10 ** 8), ValueError,
+     "n_trials must be a whole number >= 1 and <= 10,000,000"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, n_trials=10 ** 7, grid_size=1000), ValueError,
+     "n_trials x grid_size x len\\(hill_grid\\) may be at most 4,000,000,000"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 10_000, noise_sd=0.1, noise="lognormal", n_trials=10 ** 6),
+     ValueError, "n_trials x len\\(doses\\) x n_per_dose may be at most"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, grid_size=2), ValueError, "grid_size"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, candidates=[]), ValueError,
+     "candidates must not be empty"),
+    (lambda: bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=1.0, seed=-3), ValueError, "seed"),
+    (lambda: bm.bod_tradeoff_table(MODEL, DOSES, [], [10.0]), ValueError, "n_per_dose"),
+    (lambda: bm.bod_tradeoff_table(MODEL, DOSES, [3, 0], [10.0]), ValueError, "n_per_dose"),
+    (lambda: bm.bod_tradeoff_table(MODEL, DOSES, [3], [10.0, -1.0]), ValueError, "noise_sd must be > 0"),
+    (lambda: bm.bod_tradeoff_table(MODEL, DOSES, [3, 6], [10.0], n_trials=6_000_000), ValueError,
+     "at most 10,000,000 are accepted"),
+    (lambda: bm.bod_tradeoff_table(MODEL, DOSES, [3], [10.0], seed=np.random.default_rng(1)), TypeError, "seed"),
+    (lambda: bm.bod_tradeoff_table(MODEL, DOSES, [3], [10.0], lang="fr"), ValueError, "lang must be one of"),
+])
+def test_bad_arguments_are_refused_with_a_message_naming_them(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_chunks_of_trials_draw_the_same_numbers_as_one_draw(monkeypatch):
+    kw = dict(noise_sd=10.0, n_trials=700, seed=13)
+    whole = bm.simulate_bod_estimation(MODEL, DOSES, 3, **kw)
+    lognormal = bm.simulate_bod_estimation(MODEL, DOSES, 4, noise="lognormal", **{**kw, "noise_sd": 0.3})
+    monkeypatch.setattr(bm, "_CHUNK", 400 * 3)     # 3 trials per chunk with the 400-point grid
+    # Same random numbers; a matrix product of another shape may round differently in the last digit.
+    chunked = bm.simulate_bod_estimation(MODEL, DOSES, 3, **kw)
+    np.testing.assert_allclose(chunked.bod_hat, whole.bod_hat, rtol=1e-11)
+    np.testing.assert_array_equal(chunked.chosen, whole.chosen)
+    again = bm.simulate_bod_estimation(MODEL, DOSES, 4, noise="lognormal", **{**kw, "noise_sd": 0.3})
+    np.testing.assert_allclose(again.bod_hat, lognormal.bod_hat, rtol=1e-11)
+    np.testing.assert_array_equal(again.chosen, lognormal.chosen)
+
+
+def test_seed_and_results_are_recorded_and_read_only():
+    sim = bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=10.0, n_trials=50)
+    assert sim.seed == _validate.DEFAULT_SEED and sim.n_trials == 50
+    fresh = bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=10.0, n_trials=50, seed=None)
+    again = bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=10.0, n_trials=50, seed=fresh.seed)
+    np.testing.assert_array_equal(fresh.bod_hat, again.bod_hat)
+    with pytest.raises(ValueError, match="read-only"):
+        sim.chosen[0] = 10.0
+
+
+def test_results_validate_what_a_user_builds():
+    sim = bm.simulate_bod_estimation(MODEL, DOSES, 3, noise_sd=10.0, n_trials=20, seed=1)
+    fields = ("model", "doses", "n_per_dose", "fraction", "noise", "noise_sd", "true_bod", "ed50_hat", "hill_hat",
+              "bod_hat", "at_grid_edge", "candidates", "true_choice", "chosen", "seed")
+    kw = {f: getattr(sim, f) for f in fields}
+    assert bm.BODSimulation(**kw).p_correct == sim.p_correct
+    for bad, error, match in (({"chosen": np.full(20, 77.0)}, ValueError, "chosen must be one of"),
+                              ({"true_choice": 50.0}, ValueError, "true_choice must be one of"),
+                              ({"hill_hat": sim.hill_hat[:5]}, ValueError, "one value per simulated trial"),
+                              ({"at_grid_edge": sim.at_grid_edge.astype(float)}, ValueError, "at_grid_edge dtype"),
+                              ({"noise": "poisson"}, ValueError, "noise must be one of"),
+                              ({"model": None}, TypeError, "model must be a BiomarkerModel")):
+        with pytest.raises(error, match=match):
+            bm.BODSimulation(**{**kw, **bad})
+
+
+def test_regions_of_the_estimate():
+    # Candidates 10, 30, 100, 300, 1000 with true choice 300: estimates <= 100 too low, (100, 300] right, above high.
+    sim = bm.simulate_bod_estimation(MODEL, [10, 30, 100, 300, 1000], 3, noise_sd=10.0, n_trials=300, seed=3)
+    regions = sim.regions()
+    assert regions == {"low": (0.0, 100.0), "right": (100.0, 300.0), "high": (300.0, np.inf)}
+    inside = {key: np.mean((sim.bod_hat > a * (1 - 1e-9)) & (sim.bod_hat <= b * (1 - 1e-9)))
+              for key, (a, b) in regions.items()}
+    assert inside["low"] == pytest.approx(sim.p_too_low) and inside["right"] == pytest.approx(sim.p_correct)
+    top = bm.simulate_bod_estimation(MODEL, [10, 30, 100, 150], 3, noise_sd=10.0, n_trials=20)
+    assert top.true_choice == 150.0 and top.regions()["high"] == (np.inf, np.inf)
 
 
 # --- biomarker roles ----------------------------------------------------------------------------------------

@@ -131,6 +131,25 @@ def test_allometric_scaling():
     assert pk.scale_clearance(1.0, 10.0, 10.0) == 1.0
 
 
+def test_dose_for_auc_inverts_auc_inf():
+    # AUC = F x Dose / CL, so Dose = AUC x CL / F: 25 mg*h/L x 6.0976 L/h / 0.5 = 304.88 mg (the exposure chapter).
+    cl = pk.scale_clearance(0.1, 0.25, 60.0)
+    assert pk.dose_for_auc(25.0, cl, f=0.5) == pytest.approx(25.0 * 0.1 * 240 ** 0.75 / 0.5, rel=1e-12)
+    for dose in (0.0, 3.0, 1234.5):
+        assert pk.dose_for_auc(pk.auc_inf(dose, CL, F), CL, F) == pytest.approx(dose, rel=1e-12, abs=1e-15)
+
+
+def test_allometric_fold_uncertainty_is_the_lognormal_sd_of_the_scaled_clearance():
+    # ln CL_h = ln CL_a + b ln(W_h/W_a): an SD of 0.16 on b is an SD of 0.16 ln 240 on ln CL_h (Hu & Hayton 2001).
+    gsd = pk.allometric_fold_uncertainty(0.25, 60.0, exponent_sd=0.16)
+    assert gsd == pytest.approx(240 ** 0.16, rel=1e-12) and gsd == pytest.approx(2.4034, abs=1e-4)
+    # Independent check: the SD of ln(scale_clearance) over exponents b = 0.74 +/- 0.16 (exact for a linear map).
+    b = 0.74 + 0.16 * np.array([-1.0, 1.0])
+    logs = [math.log(pk.scale_clearance(0.1, 0.25, 60.0, exponent=x)) for x in b]
+    assert math.exp((logs[1] - logs[0]) / 2) == pytest.approx(gsd, rel=1e-12)
+    assert pk.allometric_fold_uncertainty(10.0, 10.0) == 1.0 and pk.allometric_fold_uncertainty(3.0, 70.0, 0.0) == 1.0
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda: pk.conc_iv_bolus(1.0, DOSE, -1.0, V), "cl"),
     (lambda: pk.conc_iv_bolus(1.0, DOSE, CL, 0.0), "v"),
@@ -140,11 +159,16 @@ def test_allometric_scaling():
     (lambda: pk.conc_iv_bolus(1.0, DOSE, CL, V, tau=12.0, n_doses=3, steady_state=True), "not both"),
     (lambda: pk.conc_iv_bolus(1.0, DOSE, CL, V, tau=12.0, n_doses=0), "n_doses"),
     (lambda: pk.conc_iv_infusion(1.0, DOSE, CL, V, 13.0, tau=12.0, n_doses=2), "duration"),
-    (lambda: pk.conc_oral(1.0, DOSE, CL, V, KA, f=1.2), "bioavailability"),
+    (lambda: pk.conc_oral(1.0, DOSE, CL, V, KA, f=1.2), "f must be a finite number > 0 and <= 1"),
     (lambda: pk.conc_oral(1.0, DOSE, CL, V, 0.0), "ka"),
     (lambda: pk.conc_iv_bolus([1.0, float("nan")], DOSE, CL, V), "t must hold finite"),
     (lambda: pk.accumulation_ratio(CL, V, 0.0), "tau"),
     (lambda: pk.scale_clearance(1.0, 0.0), "animal_weight_kg"),
+    (lambda: pk.conc_iv_bolus(np.zeros(1_000_001), DOSE, CL, V), "at most 1,000,000"),
+    (lambda: pk.dose_for_auc(-1.0, CL), "auc"),
+    (lambda: pk.dose_for_auc(10.0, CL, f=0.0), "f must be"),
+    (lambda: pk.allometric_fold_uncertainty(0.25, 60.0, exponent_sd=-0.1), "exponent_sd"),
+    (lambda: pk.allometric_fold_uncertainty(0.0, 60.0), "animal_weight_kg"),
 ])
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
@@ -154,5 +178,7 @@ def test_bad_input_names_the_argument(call, match):
 def test_wrong_types():
     with pytest.raises(TypeError, match="t must be a number"):
         pk.conc_iv_bolus("soon", DOSE, CL, V)
+    with pytest.raises(TypeError, match="steady_state must be True or False"):
+        pk.conc_iv_bolus(1.0, DOSE, CL, V, tau=12.0, steady_state="yes")
     with pytest.raises(TypeError, match="n_doses"):
         pk.conc_iv_bolus(1.0, DOSE, CL, V, tau=12.0, n_doses=2.5)

@@ -71,10 +71,23 @@ def test_desirability_bad_inputs():
         ut.step_desirability(float("nan"))
     with pytest.raises(TypeError, match="higher_is_better"):
         ut.step_desirability(0.3, higher_is_better="yes")
-    with pytest.raises(TypeError, match="single number"):
+    with pytest.raises(TypeError, match="worst must be a finite number"):
         ut.linear_desirability([0.0, 0.1], 0.5)
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(ValueError, match="kind must be one of"):
         ut.Desirability("cubic", 0.0, 1.0, True)
+
+
+@pytest.mark.parametrize("args, error, name", [
+    (("linear", 0.2, 0.2, True), ValueError, "worst and best must differ"),
+    (("linear", 0.0, 1.0, False), ValueError, "increasing must be True"),
+    (("step", 0.1, 0.3, True), ValueError, "worst == best"),
+    (("linear", None, 1.0, True), TypeError, "worst"),
+    (("linear", 0.0, 1.0, "yes"), TypeError, "increasing"),
+    (("derringer", 0.0, 1.0, True, -1.0), ValueError, "exponent"),
+])
+def test_a_desirability_built_by_hand_is_checked(args, error, name):
+    with pytest.raises(error, match=name):
+        ut.Desirability(*args)
 
 
 # --- the index ----------------------------------------------------------------------------------------------
@@ -126,8 +139,14 @@ def test_cui_bad_inputs_name_the_argument():
         ut.cui(ATTRS, {"efficacy": 0.5, "toxicity": 0.5}, {"efficacy": D_EFF, "toxicity": abs})
     with pytest.raises(ValueError, match="one value per dose"):
         ut.cui({"efficacy": [0.1, 0.2], "toxicity": [0.1]}, {"efficacy": 0.5, "toxicity": 0.5}, DESIRS)
-    with pytest.raises(TypeError, match="non-empty mapping"):
+    with pytest.raises(TypeError, match="attributes must be a mapping"):
         ut.cui([0.1, 0.2], {"efficacy": 1.0}, DESIRS)
+    with pytest.raises(TypeError, match="weights must be a mapping"):
+        ut.cui(ATTRS, None, DESIRS)
+    with pytest.raises(TypeError, match="normalize"):
+        ut.cui(ATTRS, {"efficacy": 0.5, "toxicity": 0.5}, DESIRS, normalize="no")
+    with pytest.raises(ValueError, match="doses must be distinct"):
+        ut.cui(ATTRS, {"efficacy": 0.5, "toxicity": 0.5}, DESIRS, doses=[10, 10, 20])
     with pytest.raises(ValueError, match="doses must have one label per dose"):
         ut.cui(ATTRS, {"efficacy": 0.5, "toxicity": 0.5}, DESIRS, doses=[10, 20])
 
@@ -140,7 +159,7 @@ def test_ties_are_all_reported_and_the_lowest_returned():
     assert res.best == ut.BestDose(20, (20, 40), True)
     assert ut.best_dose([0.7, 0.7 + 1e-12, 0.5]).tied_doses == (1, 2)     # within TIE_TOLERANCE
     assert ut.best_dose([0.7, 0.7 + 1e-12, 0.5], tol=0.0).tied_doses == (2,)
-    with pytest.raises(ValueError, match="non-empty 1-D"):
+    with pytest.raises(ValueError, match="values must not be empty"):
         ut.best_dose([])
 
 
@@ -216,6 +235,19 @@ def test_probability_best_is_seeded_and_checks_inputs():
         ut.probability_best([3, 3], [1, 0], [0, 0], W, prior=(0.0, 1.0))
     with pytest.raises(ValueError, match="weights must sum to 1"):
         ut.probability_best([3, 3], [1, 0], [0, 0], {"efficacy": 0.6, "toxicity": 0.6})
+    with pytest.raises(ValueError, match=f"n_draws must be a whole number >= 1 and <= {ut.MAX_DRAWS:,}"):
+        ut.probability_best([3, 3], [1, 0], [0, 0], W, n_draws=10 * ut.MAX_DRAWS)
+    with pytest.raises(TypeError, match="prior must be a pair"):
+        ut.probability_best([3, 3], [1, 0], [0, 0], W, prior="flat")
+    with pytest.raises(TypeError, match="n must be whole numbers"):
+        ut.probability_best(None, [1, 0], [0, 0], W)
+    with pytest.raises(TypeError, match="seed"):
+        ut.probability_best([3, 3], [1, 0], [0, 0], W, seed="2025")
+    # the seed used is recorded; a fresh one is drawn (and recorded) for seed=None
+    assert a.seed == 9 and a.n_draws == 1000
+    fresh = ut.probability_best([6, 6], [1, 3], [0, 2], W, n_draws=100, seed=None)
+    again = ut.probability_best([6, 6], [1, 3], [0, 2], W, n_draws=100, seed=fresh.seed)
+    np.testing.assert_array_equal(fresh.probability, again.probability)
 
 
 # --- weight sensitivity -------------------------------------------------------------------------------------
@@ -266,6 +298,8 @@ def test_weight_grid_with_three_attributes():
     assert cols[:2] == ["療效權重", "毒性權重"]
     with pytest.raises(ValueError, match="whole number"):
         ut.weight_grid(attrs, desirs, step=0.3)
+    with pytest.raises(ValueError, match="the limit is"):
+        ut.weight_grid(attrs, desirs, step=1e-4)   # C(10002, 2) = 50,015,001 weight vectors
 
 
 # --- BOIN12 as a special case -------------------------------------------------------------------------------
@@ -293,7 +327,7 @@ def test_boin12_utility_is_a_cui_with_weights_0_6_and_0_4():
 
 def test_boin12_module_agrees_on_the_utility_at_the_targets():
     from dosecourse.escalation.boin12 import BOIN12
-    design = BOIN12(5)
+    design = BOIN12(0.35, 0.25, 5)
     assert design.mean_utility_at_targets == pytest.approx(ut.expected_utility(0.25, 0.35))
     assert design.benchmark == pytest.approx(70.5)
 
@@ -312,10 +346,36 @@ def test_non_additive_utilities_leave_an_interaction_term():
         ut.expected_utility(0.2, 1.2)
 
 
-# --- tables and figures -------------------------------------------------------------------------------------
+# --- results built by hand are checked ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make, error, name", [
+    (lambda: ut.BestDose(2, (1, 2), True), ValueError, "first of tied_doses"),
+    (lambda: ut.BestDose(1, (1, 2), False), ValueError, "tied must be True"),
+    (lambda: ut.CUIResult([1, 2], ("e",), [[0.1, 0.2]], [1.0], [[0.5, 1.5]], [0.5, 1.5], False), ValueError,
+     "desirability must be <= 1"),
+    (lambda: ut.CUIResult([1, 2], ("e",), [[0.1, 0.2]], [1.0], [[0.5, 0.5]], [0.5, 0.9], False), ValueError,
+     "weighted sums"),
+    (lambda: ut.ProbabilityBest([1, 2], [0.7, 0.7], [0.5, 0.5], [0.4, 0.4], [0.6, 0.6], 100, "split"), ValueError,
+     "sum to 1"),
+    (lambda: ut.ProbabilityBest([1, 2], [0.3, 0.7], [0.5, 0.5], [0.4, 0.4], [0.6, 0.6], 100, "highest"),
+     ValueError, "ties must be one of"),
+    (lambda: ut.WeightBreakpoints(("e", "t"), [0.7, 0.3], ((0, 0.3, 1), (0.3, 0.7, 2), (0.7, 1, 3))), ValueError,
+     "strictly increasing"),
+    (lambda: ut.WeightBreakpoints(("e", "t"), [0.5], ((0, 0.4, 1), (0.4, 1, 2))), ValueError, "intervals"),
+    (lambda: ut.WeightGrid(("e", "t"), [[0.5, 0.6]], [1], [False], None), ValueError, "rows summing to 1"),
+    (lambda: ut.UtilityAsCUI((100, 40, 60, 0), {"efficacy": 0.7, "toxicity": 0.4}, 0.0), ValueError,
+     "weights must sum to 1"),
+    (lambda: ut.UtilityAsCUI((0, 40, 60, 100), {"efficacy": 0.6, "toxicity": 0.4}, 0.0), ValueError, "T0E1"),
+])
+def test_result_objects_check_their_fields(make, error, name):
+    with pytest.raises(error, match=name):
+        make()
+
+
+# --- tables -------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_table_and_figure_in_both_languages(lang, tmp_path):
+def test_table_in_both_languages(lang):
     res = ut.cui(ATTRS, {"efficacy": 0.5, "toxicity": 0.5}, DESIRS, doses=[10, 20, 40])
     pb = ut.probability_best([9, 9, 9], [2, 4, 5], [0, 1, 3], {"efficacy": 0.5, "toxicity": 0.5}, DESIRS,
                              n_draws=2000, doses=[10, 20, 40])
@@ -324,19 +384,15 @@ def test_table_and_figure_in_both_languages(lang, tmp_path):
     assert tab.iloc[:, 6].tolist() == ["", tab.iloc[1, 6], ""] and tab.iloc[1, 6]
     np.testing.assert_allclose(tab.iloc[:, 2] + tab.iloc[:, 4], tab.iloc[:, 5])
     assert res.to_frame(lang).shape == (3, 7)
-    fig = ut.cui_figure(res, pb, lang=lang)
-    assert len(fig.axes) == 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        fig.savefig(tmp_path / f"cui_{lang}.png")
+    assert ut.attribute_label("efficacy", lang) == tab.columns[1]
 
 
-def test_table_and_figure_check_their_arguments():
+def test_table_checks_its_arguments():
     res = ut.cui(ATTRS, {"efficacy": 0.5, "toxicity": 0.5}, DESIRS)
     pb2 = ut.probability_best([3, 3], [1, 1], [0, 0], W, n_draws=100)
-    with pytest.raises(TypeError, match="CUIResult"):
+    with pytest.raises(TypeError, match="result must be a CUIResult"):
         ut.cui_table({"a": 1})
     with pytest.raises(ValueError, match="prob_best has 2 doses"):
-        ut.cui_figure(res, pb2)
+        ut.cui_table(res, pb2)
     with pytest.raises(ValueError, match="lang must be one of"):
         ut.cui_table(res, lang="fr")

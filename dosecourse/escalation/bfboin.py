@@ -475,13 +475,22 @@ class _Trials:
         return np.minimum(time, self.window), time < self.window, u_r < self.eff[dose]
 
     def _backfill_counts(self, rows: np.ndarray, before: np.ndarray):
-        """Backfill patients per dose of ``rows``: assessed before time ``before`` (n, DLTs, responses), enrolled."""
-        onehot = self.bf_dose[rows][:, :, None] == self.levels
-        done = (self.bf_end[rows] < before[:, None])[:, :, None] & onehot
-        n = done.sum(axis=1)
-        y = (done & self.bf_dlt[rows][:, :, None]).sum(axis=1)
-        r = (done & self.bf_resp[rows][:, :, None]).sum(axis=1)
-        return n, y, r, onehot.sum(axis=1)
+        """Backfill patients per dose of ``rows``: assessed before time ``before`` (n, DLTs, responses), enrolled.
+
+        Counted with one ``bincount`` per quantity over the slots in use (not a one-hot array over doses).
+        """
+        k, r = self.d.n_doses, rows.size
+        width = int(self.bf_len[rows].max(initial=0))
+        dose = self.bf_dose[rows, :width]
+        used = dose >= 0
+        done = used & (self.bf_end[rows, :width] < before[:, None])
+        flat = np.arange(r)[:, None] * k + np.where(used, dose, 0)
+
+        def count(mask: np.ndarray) -> np.ndarray:
+            return np.bincount(flat[mask], minlength=r * k).reshape(r, k)
+
+        return (count(done), count(done & self.bf_dlt[rows, :width]), count(done & self.bf_resp[rows, :width]),
+                count(used))
 
     def run(self) -> None:
         """Advance every trial, one arrival per step, until all have ended."""

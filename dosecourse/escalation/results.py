@@ -251,8 +251,11 @@ class OperatingCharacteristics:
                 hot = scenarios.overdose_doses(self.true_tox, target, margin)
         index = np.arange(1, k + 1)
         below, at, above = index < right.min(), np.isin(index, right), index > right.max()
-        masks = {"pcs": ("sel", at), "select_above": ("sel", above), "n_below": ("pat", below),
-                 "n_at": ("pat", at), "n_above": ("pat", above)}
+        masks = {"pcs": ("sel", at), "n_at": ("pat", at)}
+        if below.any():  # no dose below (or above) the correct dose: the measure is undefined, not 0
+            masks["n_below"] = ("pat", below)
+        if above.any():
+            masks.update(select_above=("sel", above), n_above=("pat", above))
         if hot is not None:
             masks["select_overdose"] = ("sel", np.isin(index, hot))
             masks["n_overdose"] = ("pat", np.isin(index, hot))
@@ -327,12 +330,12 @@ class Summary:
     acceptable, select_overdose : float or None
         Probability of selecting a dose within the acceptable band, and an overly toxic dose (None when the
         correct doses were given without a target).
-    select_above : float
-        Probability of selecting a dose above the (highest) correct dose.
+    select_above : float or None
+        Probability of selecting a dose above the (highest) correct dose (None when it is the top dose).
     no_selection : float
         Probability that no dose is selected.
-    n_below, n_at, n_above : float
-        Mean patients below, at and above the correct dose(s).
+    n_below, n_at, n_above : float or None
+        Mean patients below, at and above the correct dose(s) (None where there is no such dose).
     n_overdose : float or None
         Mean patients at overly toxic doses.
     total_n, dlts : float
@@ -353,11 +356,11 @@ class Summary:
     pcs: float
     acceptable: float | None
     select_overdose: float | None
-    select_above: float
+    select_above: float | None
     no_selection: float
-    n_below: float
+    n_below: float | None
     n_at: float
-    n_above: float
+    n_above: float | None
     n_overdose: float | None
     total_n: float
     dlts: float

@@ -8,7 +8,7 @@ import re
 import tokenize
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "book"
 LANGS = ("en", "zh-tw")
 PAGE_SUFFIXES = (".md", ".ipynb")
