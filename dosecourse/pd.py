@@ -37,10 +37,6 @@ APPROXIMATIONS: tuple[str, ...] = ("full", "qss", "qe")
 """TMDD model levels: the full binding model, quasi-steady state (QSS) and quasi-equilibrium (QE)."""
 
 
-def _scalar_or_array(x: np.ndarray) -> float | np.ndarray:
-    """A 0-d result as a Python float, anything else unchanged."""
-    return float(x) if np.ndim(x) == 0 else x
-
 
 def _fractions(values: object, name: str) -> np.ndarray:
     """``values`` as a float array after checking every value lies in the open interval (0, 1)."""
@@ -143,7 +139,7 @@ def sigmoid_emax(conc: float | np.ndarray, emax: float, ec50: float, hill: float
     n = _validate.positive(hill, "hill")
     # C^n / (EC50^n + C^n) written as 1 / (1 + (EC50/C)^n) is unstable at C = 0; use the ratio r = C/EC50.
     rn = (c / ec50) ** n
-    return _scalar_or_array(e0 + emax * rn / (1.0 + rn))
+    return _validate.scalar_or_array(e0 + emax * rn / (1.0 + rn))
 
 
 def concentration_for_effect(fraction_of_emax: float | np.ndarray, ec50: float,
@@ -190,7 +186,7 @@ def concentration_for_effect(fraction_of_emax: float | np.ndarray, ec50: float,
     x = _fractions(fraction_of_emax, "fraction_of_emax")
     ec50 = _validate.positive(ec50, "ec50")
     n = _validate.positive(hill, "hill")
-    return _scalar_or_array(ec50 * (x / (1.0 - x)) ** (1.0 / n))
+    return _validate.scalar_or_array(ec50 * (x / (1.0 - x)) ** (1.0 / n))
 
 
 def _binding(drug_total: np.ndarray, target_total: np.ndarray, k: float) -> tuple[np.ndarray, np.ndarray]:
@@ -252,7 +248,7 @@ def free_drug_concentration(drug_total: float | np.ndarray, target_total: float,
     ct = _validate.real_array(drug_total, "drug_total", minimum=0.0)
     rt = _validate.positive(target_total, "target_total", allow_zero=True)
     kd = _validate.positive(kd, "kd")
-    return _scalar_or_array(_binding(ct, rt, kd)[0])
+    return _validate.scalar_or_array(_binding(ct, rt, kd)[0])
 
 
 def occupancy(conc: float | np.ndarray, kd: float, target_total: float | None = None) -> float | np.ndarray:
@@ -304,11 +300,11 @@ def occupancy(conc: float | np.ndarray, kd: float, target_total: float | None = 
     c = _validate.real_array(conc, "conc", minimum=0.0)
     kd = _validate.positive(kd, "kd")
     if target_total is None:
-        return _scalar_or_array(c / (c + kd))
+        return _validate.scalar_or_array(c / (c + kd))
     rt = _validate.positive(target_total, "target_total", allow_zero=True)
     if rt == 0.0:
-        return _scalar_or_array(c / (c + kd))
-    return _scalar_or_array(_binding(c, rt, kd)[1] / rt)
+        return _validate.scalar_or_array(c / (c + kd))
+    return _validate.scalar_or_array(_binding(c, rt, kd)[1] / rt)
 
 
 def concentration_for_occupancy(occupancy: float | np.ndarray, kd: float,
@@ -360,9 +356,9 @@ def concentration_for_occupancy(occupancy: float | np.ndarray, kd: float,
     kd = _validate.positive(kd, "kd")
     free = kd * ro / (1.0 - ro)
     if target_total is None:
-        return _scalar_or_array(free)
+        return _validate.scalar_or_array(free)
     rt = _validate.positive(target_total, "target_total", allow_zero=True)
-    return _scalar_or_array(free + ro * rt)
+    return _validate.scalar_or_array(free + ro * rt)
 
 
 def mg_to_nmol(dose_mg: float, molecular_weight_g_per_mol: float = 150_000.0) -> float:
