@@ -1,18 +1,16 @@
-"""First-in-human (FIH) starting dose: NOAEL -> HED -> MRSD, ICH S9 for anticancer drugs, MABEL and PAD.
+"""First-in-human (FIH) starting dose from toxicology: NOAEL -> HED -> MRSD, ICH S9, and the lowest estimate.
 
 The FDA 2005 algorithm for healthy volunteers: take the NOAEL of each species, convert it to a human equivalent
 dose (HED) through body-surface area (:func:`km_factor`, :func:`human_equivalent_dose`), choose the most
 appropriate species (by default the most sensitive, i.e. the lowest HED), divide by a safety factor (default 10)
 to get the maximum recommended starting dose (MRSD), then compare with the pharmacologically active dose (PAD):
 :func:`mrsd`.  For anticancer drugs ICH S9 starts at 1/10 of the rodent STD10 or 1/6 of the non-rodent HNSTD,
-whichever is lower in mg/m^2 (:func:`s9_starting_dose`).  For high-risk biologics the minimal anticipated
-biological effect level (MABEL) starts from receptor occupancy or an in-vitro EC10-EC20
-(:func:`mabel_concentration`, :func:`mabel_dose`, :func:`dose_from_concentration`).  :func:`compare_starting_doses`
-sets all estimates for one molecule side by side and takes the lowest, as the EMA FIH guideline advises when
-approaches disagree.
+whichever is lower in mg/m^2 (:func:`s9_starting_dose`).  :func:`compare_starting_doses` sets all estimates for
+one molecule side by side, the pharmacology-based ones (MABEL, PAD) of :mod:`dosecourse.mabel` included, and
+takes the lowest, as the EMA FIH guideline advises when approaches disagree.
 
 Doses are in mg/kg unless a name says otherwise (``_mg_per_m2``, ``_mg``).  Reference human: 60 kg, 1.62 m^2,
-Km = 37 (FDA 2005, Table 1).
+Km = 37 (FDA 2005, Table 1, read from ``dosecourse/data/fda2005_km_table1.json``).
 
 References
 ----------
@@ -23,8 +21,6 @@ Nair AB, Jacob S. A simple practice guide for dose conversion between animals an
 ICH S9. Nonclinical Evaluation for Anticancer Pharmaceuticals. Step 4, 29 October 2009.
 EMA (CHMP). Guideline on strategies to identify and mitigate risks for first-in-human and early clinical trials
 with investigational medicinal products. EMEA/CHMP/SWP/28367/07 Rev. 1, 2017.
-Muller PY, Brennan FR. Safety assessment and dose selection for first-in-human clinical trials with
-immunomodulatory monoclonal antibodies. Clin Pharmacol Ther. 2009;85(3):247-258. doi:10.1038/clpt.2008.273
 """
 
 from __future__ import annotations
@@ -37,9 +33,8 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from . import _validate
+from . import _validate, data
 from .i18n import check_lang, t
-from .pd import concentration_for_occupancy
 
 HUMAN_WEIGHT_KG = 60.0
 """Reference adult body weight of the FDA 2005 guidance, kg."""
@@ -47,11 +42,11 @@ HUMAN_WEIGHT_KG = 60.0
 HUMAN_BSA_M2 = 1.62
 """Reference adult body-surface area of the FDA 2005 guidance, m^2."""
 
-PLASMA_VOLUME_L_PER_KG = 0.04
-"""Human plasma volume used to turn a MABEL concentration of an antibody into a dose, L/kg."""
+SCALINGS: tuple[str, ...] = ("bsa", "mg/kg")
+"""How :func:`mrsd` converts a NOAEL to an HED: body-surface area (Km), or mg/kg (HED = NOAEL)."""
 
-IGG_MOLECULAR_WEIGHT = 150_000.0
-"""Molecular weight of a typical IgG antibody, g/mol."""
+DOSE_UNITS: tuple[str, ...] = ("mg/kg", "mg/m2", "mg/m^2")
+"""Units :func:`flat_dose_mg` converts from (the last two are the same unit)."""
 
 
 @dataclass(frozen=True)
@@ -63,11 +58,16 @@ class Species:
     key : str
         Canonical name used by this module (e.g. ``"guinea pig"``).
     weight_kg : float
-        Reference body weight, kg.
+        Reference body weight, kg (> 0).
     bsa_m2 : float
-        Body-surface area at that weight, m^2.
+        Body-surface area at that weight, m^2 (> 0).
     km : float
-        Km = weight / BSA, kg/m^2: multiply a dose in mg/kg by Km to get mg/m^2.
+        Km = weight / BSA, kg/m^2 (> 0): multiply a dose in mg/kg by Km to get mg/m^2.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On an empty key or a size that is not a positive number.
     """
 
     key: str
@@ -75,32 +75,30 @@ class Species:
     bsa_m2: float
     km: float
 
+    def __post_init__(self) -> None:
+        if not _validate.text(self.key, "key").strip():
+            raise ValueError(f"key must name the species; got {self.key!r}")
+        for name in ("weight_kg", "bsa_m2", "km"):
+            object.__setattr__(self, name, _validate.positive(getattr(self, name), name))
 
-SPECIES: Mapping[str, Species] = MappingProxyType({s.key: s for s in (
-    Species("human", 60.0, 1.62, 37.0),
-    Species("child", 20.0, 0.80, 25.0),
-    Species("mouse", 0.02, 0.007, 3.0),
-    Species("hamster", 0.08, 0.016, 5.0),
-    Species("rat", 0.15, 0.025, 6.0),
-    Species("ferret", 0.30, 0.043, 7.0),
-    Species("guinea pig", 0.40, 0.05, 8.0),
-    Species("rabbit", 1.8, 0.15, 12.0),
-    Species("dog", 10.0, 0.50, 20.0),
-    Species("monkey", 3.0, 0.25, 12.0),
-    Species("marmoset", 0.35, 0.06, 6.0),
-    Species("squirrel monkey", 0.60, 0.09, 7.0),
-    Species("baboon", 12.0, 0.60, 20.0),
-    Species("micro-pig", 20.0, 0.74, 27.0),
-    Species("mini-pig", 40.0, 1.14, 35.0),
-)})
-"""FDA 2005 Table 1 (as reproduced by Nair & Jacob 2016): reference weight, BSA and Km of each species.
-"monkey" is the rhesus monkey of the table."""
+
+def _table_1() -> Mapping[str, Species]:
+    rows = data.load("fda2005_km_table1")["species"]
+    return MappingProxyType({r["key"]: Species(r["key"], r["weight_kg"], r["bsa_m2"], r["km"]) for r in rows})
+
+
+SPECIES: Mapping[str, Species] = _table_1()
+"""FDA 2005 Table 1 (as reproduced by Nair & Jacob 2016): reference weight, BSA and Km of each species, read from
+``dosecourse/data/fda2005_km_table1.json``.  "monkey" is the rhesus monkey of the table."""
 
 ANIMAL_SPECIES: tuple[str, ...] = tuple(k for k in SPECIES if k not in ("human", "child"))
 """Species whose doses convert to a human equivalent dose."""
 
 RODENTS: tuple[str, ...] = ("mouse", "hamster", "rat", "guinea pig")
 """Rodents of Table 1 (ICH S9 uses the STD10 in rodents, the HNSTD in non-rodents)."""
+
+NONRODENTS: tuple[str, ...] = tuple(s for s in ANIMAL_SPECIES if s not in RODENTS)
+"""Non-rodent animals of Table 1 (ICH S9's HNSTD species)."""
 
 
 def _squash(name: str) -> str:
@@ -113,16 +111,69 @@ _LOOKUP = {_squash(k): k for k in SPECIES} | {
     "monkeys": "monkey"}
 
 
-def _species(name: str, *, allowed: tuple[str, ...] = tuple(SPECIES), argument: str = "species") -> str:
-    """Canonical species key for ``name`` (case, spaces, hyphens and underscores ignored), or a clear error."""
-    if not isinstance(name, str):
-        raise TypeError(f"{argument} must be a species name, one of {list(allowed)}; got {name!r}")
-    key = _LOOKUP.get(_squash(name))
-    if key not in allowed:
-        raise ValueError(f"{argument} must be one of {list(allowed)}; got {name!r}")
+def species_key(name: str, allowed: tuple[str, ...] | None = None, *, argument: str = "species") -> str:
+    """The canonical key of :data:`SPECIES` for a species name; case, spaces, hyphens and underscores are ignored.
+
+    Parameters
+    ----------
+    name : str
+        A species name, e.g. ``"Guinea_Pig"``, ``"rhesus"``.
+    allowed : tuple of str, optional
+        The keys accepted (default: every species of Table 1), e.g. :data:`RODENTS`.
+    argument : str, default "species"
+        Name of the caller's argument, for the error message.
+
+    Returns
+    -------
+    str
+        A key of :data:`SPECIES`.
+
+    Raises
+    ------
+    ValueError
+        If the name is not one of ``allowed`` (the message lists them).
+    TypeError
+        If ``name`` is not a string.
+
+    Examples
+    --------
+    >>> species_key("Guinea_Pig"), species_key("rhesus", RODENTS + ("monkey",))
+    ('guinea pig', 'monkey')
+    """
+    options = tuple(SPECIES) if allowed is None else tuple(_validate.one_of(a, "allowed", SPECIES) for a in allowed)
+    key = _LOOKUP.get(_squash(_validate.text(name, argument)))
+    if key not in options:
+        # No spelling of ``name`` is an allowed key, so this raises, naming the argument and the valid keys.
+        _validate.one_of(name, argument, options)
     return key
 
 
+def species_label(species: str, lang: str = "en") -> str:
+    """Translated name of a species of :data:`SPECIES`.
+
+    Parameters
+    ----------
+    species : str
+        A species name, as in :func:`species_key` (case, spaces, hyphens and underscores ignored).
+    lang : {"en", "zh-tw"}
+        Reader's language.
+
+    Returns
+    -------
+    str
+        The species' name in ``lang`` (label ``fih_species_<key>``).
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`species_key`, or for an unknown language.
+
+    Examples
+    --------
+    >>> species_label("Guinea_Pig", "zh-tw"), species_label("rhesus")
+    ('天竺鼠', 'monkey (rhesus)')
+    """
+    return t("fih_species_" + species_key(species).replace(" ", "_").replace("-", "_"), check_lang(lang))
 def km_factor(species: str) -> float:
     """Km factor (body weight / body-surface area) of a species, from the FDA 2005 guidance's Table 1.
 
@@ -160,7 +211,7 @@ def km_factor(species: str) -> float:
     >>> km_factor("rat"), km_factor("Guinea_Pig"), km_factor("human")
     (6.0, 8.0, 37.0)
     """
-    return SPECIES[_species(species)].km
+    return SPECIES[species_key(species)].km
 
 
 def human_equivalent_dose(dose_mg_per_kg: float, species: str) -> float:
@@ -203,7 +254,7 @@ def human_equivalent_dose(dose_mg_per_kg: float, species: str) -> float:
     8.11
     """
     dose = _validate.positive(dose_mg_per_kg, "dose_mg_per_kg", allow_zero=True)
-    key = _species(species, allowed=ANIMAL_SPECIES)
+    key = species_key(species, ANIMAL_SPECIES)
     return dose * SPECIES[key].km / SPECIES["human"].km
 
 
@@ -341,8 +392,8 @@ def flat_dose_mg(dose: float, unit: str = "mg/kg", *, weight_kg: float = HUMAN_W
     ----------
     dose : float
         Dose (>= 0) in ``unit``.
-    unit : {"mg/kg", "mg/m2"}, default "mg/kg"
-        Unit of ``dose``.
+    unit : {"mg/kg", "mg/m2", "mg/m^2"}, default "mg/kg"
+        Unit of ``dose`` (:data:`DOSE_UNITS`).
     weight_kg : float, default 60
         Body weight used for mg/kg doses.
     bsa_m2 : float, default 1.62
@@ -376,11 +427,9 @@ def flat_dose_mg(dose: float, unit: str = "mg/kg", *, weight_kg: float = HUMAN_W
     (30.0, 32.4)
     """
     dose = _validate.positive(dose, "dose", allow_zero=True)
-    if unit == "mg/kg":
+    if _validate.one_of(unit, "unit", DOSE_UNITS) == "mg/kg":
         return dose * _validate.positive(weight_kg, "weight_kg")
-    if unit in ("mg/m2", "mg/m^2"):
-        return dose * _validate.positive(bsa_m2, "bsa_m2")
-    raise ValueError(f"unit must be 'mg/kg' or 'mg/m2'; got {unit!r}")
+    return dose * _validate.positive(bsa_m2, "bsa_m2")
 
 
 def _fmt(x: float) -> str:
@@ -388,21 +437,46 @@ def _fmt(x: float) -> str:
     return np.format_float_positional(x, precision=3, unique=False, fractional=False, trim="-")
 
 
-def _species_label(key: str, lang: str) -> str:
-    """Translated species name."""
-    return t("fih_species_" + key.replace(" ", "_").replace("-", "_"), lang)
+
+
+def _frozen_doses(values: object, name: str, *, keys: tuple[str, ...] | None = None,
+                  allow_zero: bool = False) -> Mapping[str, float]:
+    """A read-only ``{name: dose}`` copy of a non-empty mapping with string keys (of ``keys``) and doses > 0."""
+    mapping = _validate.mapping(values, name)
+    if not mapping:
+        raise ValueError(f"{name} must not be empty")
+    out = {}
+    for key, value in mapping.items():
+        key = _validate.text(key, f"a key of {name}") if keys is None else _validate.one_of(key, f"a key of {name}",
+                                                                                             keys)
+        out[key] = _validate.positive(value, f"{name}[{key!r}]", allow_zero=allow_zero)
+    return MappingProxyType(out)
+
+
+def _reason_text(reason: object, name: str) -> str:
+    """A non-empty stripped reason string, or a clear error naming the argument (a missing one is a ValueError)."""
+    text = "" if reason is None else _validate.text(reason, name).strip().rstrip(".。")
+    if not text:
+        raise ValueError(f"{name} must be a non-empty text explaining the choice; got {reason!r}")
+    return text
+
+
+def _close(a: float, b: float) -> bool:
+    return bool(np.isclose(a, b, rtol=1e-9, atol=0.0))
 
 
 @dataclass(frozen=True)
 class MRSDResult:
     """Maximum recommended starting dose by the FDA 2005 algorithm, with every step kept.
 
+    Made by :func:`mrsd`; constructing one by hand checks that the numbers agree with each other.
+
     Attributes
     ----------
     mrsd_mg_per_kg : float
         MRSD, mg/kg: the HED of the chosen species divided by the safety factor.
     species : str
-        Species chosen as the most appropriate.
+        Species chosen as the most appropriate (a key of ``noael_mg_per_kg``).
     overridden : bool
         True when the species was chosen by the user rather than as the most sensitive.
     reason : str
@@ -410,15 +484,22 @@ class MRSDResult:
     tied : tuple of str
         Species sharing the lowest HED (more than one only on a tie).
     noael_mg_per_kg, hed_mg_per_kg : mapping of str to float
-        NOAEL and HED of every species, mg/kg.
+        NOAEL and HED of every species, mg/kg (the same species).
     safety_factor : float
-        Divisor applied to the HED.
+        Divisor applied to the HED (>= 1).
     scaling : {"bsa", "mg/kg"}
         How NOAELs were converted to HEDs.
     scaling_reason : str
         Why mg/kg scaling was used ("" for body-surface area).
     pad_mg_per_kg : float or None
         Human pharmacologically active dose, mg/kg, when given.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an attribute has the wrong type or range, or the numbers disagree (an HED that is not the NOAEL
+        scaled as ``scaling`` says, an MRSD that is not the chosen HED over the safety factor, a ``tied`` that
+        is not the species with the lowest HED, an override without a reason).
     """
 
     mrsd_mg_per_kg: float
@@ -433,6 +514,45 @@ class MRSDResult:
     scaling_reason: str = ""
     pad_mg_per_kg: float | None = None
 
+    def __post_init__(self) -> None:
+        noael = _frozen_doses(self.noael_mg_per_kg, "noael_mg_per_kg", keys=ANIMAL_SPECIES)
+        hed = _frozen_doses(self.hed_mg_per_kg, "hed_mg_per_kg", keys=tuple(noael))
+        if set(hed) != set(noael):
+            raise ValueError(f"hed_mg_per_kg must have one HED per species of noael_mg_per_kg {list(noael)}; got "
+                             f"{list(hed)}")
+        scaling = _validate.one_of(self.scaling, "scaling", SCALINGS)
+        for key in noael:
+            expected = noael[key] * SPECIES[key].km / SPECIES["human"].km if scaling == "bsa" else noael[key]
+            if not _close(hed[key], expected):
+                raise ValueError(f"hed_mg_per_kg[{key!r}] must be the NOAEL scaled by {scaling!r} ({expected:g}); "
+                                 f"got {hed[key]!r}")
+        species = _validate.one_of(self.species, "species", tuple(noael))
+        overridden = _validate.boolean(self.overridden, "overridden")
+        reason = _validate.text(self.reason, "reason")
+        if overridden != bool(reason.strip()):
+            raise ValueError("reason must explain an override (overridden=True) and be empty otherwise; got "
+                             f"overridden={overridden!r}, reason={reason!r}")
+        lowest = min(hed.values())
+        tied = tuple(_validate.one_of(k, "tied", tuple(noael)) for k in _validate.instance(self.tied, "tied", tuple))
+        if set(tied) != {k for k, v in hed.items() if _close(v, lowest)}:
+            raise ValueError(f"tied must list the species with the lowest HED; got {tied!r}")
+        if not overridden and species != tied[0]:
+            raise ValueError(f"species must be the first most sensitive species {tied[0]!r} unless overridden; got "
+                             f"{species!r}")
+        sf = _validate.number(self.safety_factor, "safety_factor", minimum=1.0)
+        mrsd_value = _validate.positive(self.mrsd_mg_per_kg, "mrsd_mg_per_kg")
+        if not _close(mrsd_value, hed[species] / sf):
+            raise ValueError(f"mrsd_mg_per_kg must be hed_mg_per_kg[{species!r}] / safety_factor "
+                             f"({hed[species] / sf:g}); got {self.mrsd_mg_per_kg!r}")
+        scaling_reason = _validate.text(self.scaling_reason, "scaling_reason")
+        if (scaling == "mg/kg") != bool(scaling_reason.strip()):
+            raise ValueError("scaling_reason must explain mg/kg scaling and be empty for 'bsa'; got "
+                             f"scaling={scaling!r}, scaling_reason={scaling_reason!r}")
+        pad = None if self.pad_mg_per_kg is None else _validate.positive(self.pad_mg_per_kg, "pad_mg_per_kg")
+        for name, value in (("noael_mg_per_kg", noael), ("hed_mg_per_kg", hed), ("safety_factor", sf),
+                            ("mrsd_mg_per_kg", mrsd_value), ("pad_mg_per_kg", pad)):
+            object.__setattr__(self, name, value)
+
     def mrsd_mg(self, weight_kg: float = HUMAN_WEIGHT_KG) -> float:
         """MRSD as a flat dose in mg for a person of ``weight_kg`` (default 60 kg)."""
         return flat_dose_mg(self.mrsd_mg_per_kg, weight_kg=weight_kg)
@@ -445,12 +565,12 @@ class MRSDResult:
     def species_reason(self, lang: str = "en") -> str:
         """Why this species was chosen, in ``lang``."""
         lang = check_lang(lang)
-        name = _species_label(self.species, lang)
+        name = species_label(self.species, lang)
         if self.overridden:
             return t("fih_reason_override", lang, species=name, reason=self.reason)
         hed = _fmt(self.hed_mg_per_kg[self.species])
         if len(self.tied) > 1:
-            names = t("fih_list_sep", lang).join(_species_label(s, lang) for s in self.tied)
+            names = t("fih_list_sep", lang).join(species_label(s, lang) for s in self.tied)
             return t("fih_reason_tied", lang, species=names, hed=hed, chosen=name)
         return t("fih_reason_most_sensitive", lang, species=name, hed=hed)
 
@@ -460,7 +580,7 @@ class MRSDResult:
         lines = [t("fih_step_hed_bsa" if self.scaling == "bsa" else "fih_step_hed_mgkg", lang,
                    reason=self.scaling_reason),
                  self.species_reason(lang),
-                 t("fih_step_mrsd", lang, species=_species_label(self.species, lang),
+                 t("fih_step_mrsd", lang, species=species_label(self.species, lang),
                    hed=_fmt(self.hed_mg_per_kg[self.species]), sf=_fmt(self.safety_factor),
                    mrsd=_fmt(self.mrsd_mg_per_kg), mg=_fmt(self.mrsd_mg()))]
         if self.pad_mg_per_kg is not None:
@@ -476,7 +596,7 @@ class MRSDResult:
         rows = []
         for key, noael in self.noael_mg_per_kg.items():
             rows.append({
-                t("fih_col_species", lang): _species_label(key, lang),
+                t("fih_col_species", lang): species_label(key, lang),
                 t("fih_col_noael", lang): noael,
                 t("fih_col_km", lang): SPECIES[key].km,
                 t("fih_col_hed", lang): self.hed_mg_per_kg[key],
@@ -484,13 +604,6 @@ class MRSDResult:
                 t("fih_col_selected", lang): t("fih_yes", lang) if key == self.species else "",
             })
         return pd.DataFrame(rows)
-
-
-def _reason_text(reason: object, name: str) -> str:
-    """A non-empty stripped reason string, or a clear error naming the argument."""
-    if not isinstance(reason, str) or not reason.strip():
-        raise ValueError(f"{name} must be a non-empty text explaining the choice; got {reason!r}")
-    return reason.strip().rstrip(".。")
 
 
 def mrsd(noael_mg_per_kg_by_species: Mapping[str, float], safety_factor: float = 10.0, *,
@@ -540,7 +653,8 @@ def mrsd(noael_mg_per_kg_by_species: Mapping[str, float], safety_factor: float =
     References
     ----------
     FDA (CDER). Guidance for Industry: Estimating the Maximum Safe Starting Dose in Initial Clinical Trials for
-    Therapeutics in Adult Healthy Volunteers. July 2005 (steps 1-5).
+    Therapeutics in Adult Healthy Volunteers. July 2005 (steps 1-5).  No reference software: the worked
+    examples are checked by hand in ``tests/test_fih.py``.
 
     Examples
     --------
@@ -550,50 +664,53 @@ def mrsd(noael_mg_per_kg_by_species: Mapping[str, float], safety_factor: float =
     >>> print(res.species_reason())
     dog is the most sensitive species: lowest HED (5.41 mg/kg).
     """
-    if not isinstance(noael_mg_per_kg_by_species, Mapping) or not noael_mg_per_kg_by_species:
-        raise TypeError("noael_mg_per_kg_by_species must be a non-empty mapping of species to NOAEL (mg/kg); "
-                        f"got {noael_mg_per_kg_by_species!r}")
+    given = _validate.mapping(noael_mg_per_kg_by_species, "noael_mg_per_kg_by_species")
+    if not given:
+        raise ValueError("noael_mg_per_kg_by_species must not be empty")
     noael: dict[str, float] = {}
-    for name, value in noael_mg_per_kg_by_species.items():
-        key = _species(name, allowed=ANIMAL_SPECIES, argument="noael_mg_per_kg_by_species key")
+    for name, value in given.items():
+        key = species_key(name, ANIMAL_SPECIES, argument="noael_mg_per_kg_by_species key")
         if key in noael:
             raise ValueError(f"species {key!r} appears twice in noael_mg_per_kg_by_species")
         noael[key] = _validate.positive(value, f"NOAEL of {key}")
-    sf = _validate.positive(safety_factor, "safety_factor")
-    if sf < 1.0:
-        raise ValueError(f"safety_factor must be >= 1 (it divides the HED); got {safety_factor!r}")
-    if scaling == "bsa":
+    sf = _validate.number(safety_factor, "safety_factor", minimum=1.0)
+    if _validate.one_of(scaling, "scaling", SCALINGS) == "bsa":
         if scaling_reason is not None:
             raise ValueError("scaling_reason applies only to scaling='mg/kg'")
         hed = {k: human_equivalent_dose(v, k) for k, v in noael.items()}
         scaling_text = ""
-    elif scaling == "mg/kg":
+    else:
         scaling_text = _reason_text(scaling_reason, "scaling_reason")
         hed = dict(noael)
-    else:
-        raise ValueError(f"scaling must be 'bsa' or 'mg/kg'; got {scaling!r}")
     lowest = min(hed.values())
-    tied = tuple(k for k, v in hed.items() if np.isclose(v, lowest, rtol=1e-9, atol=0.0))
+    tied = tuple(k for k, v in hed.items() if _close(v, lowest))
     if species is None:
         if reason is not None:
             raise ValueError("reason applies only when species overrides the most sensitive species")
         chosen, overridden, why = tied[0], False, ""
     else:
-        chosen = _species(species, allowed=ANIMAL_SPECIES)
-        if chosen not in noael:
-            raise ValueError(f"species {chosen!r} has no NOAEL; give one of {list(noael)}")
+        chosen = _validate.one_of(species_key(species, ANIMAL_SPECIES), "species (a species with a NOAEL)",
+                                  tuple(noael))
         overridden, why = True, _reason_text(reason, "reason")
     pad = None if pad_mg_per_kg is None else _validate.positive(pad_mg_per_kg, "pad_mg_per_kg")
     return MRSDResult(
         mrsd_mg_per_kg=hed[chosen] / sf, species=chosen, overridden=overridden, reason=why, tied=tied,
-        noael_mg_per_kg=MappingProxyType(noael), hed_mg_per_kg=MappingProxyType(hed), safety_factor=sf,
-        scaling=scaling, scaling_reason=scaling_text, pad_mg_per_kg=pad,
+        noael_mg_per_kg=noael, hed_mg_per_kg=hed, safety_factor=sf, scaling=scaling, scaling_reason=scaling_text,
+        pad_mg_per_kg=pad,
     )
+
+
+S9_BASES: tuple[str, ...] = ("std10", "hnstd")
+"""ICH S9 bases: 1/10 of the rodent STD10, 1/6 of the non-rodent HNSTD."""
+
+_S9_DIVISOR = {"std10": 10.0, "hnstd": 6.0}
 
 
 @dataclass(frozen=True)
 class S9StartingDose:
     """ICH S9 starting dose of an anticancer small molecule.
+
+    Made by :func:`s9_starting_dose`; constructing one by hand checks that the numbers agree.
 
     Attributes
     ----------
@@ -604,9 +721,16 @@ class S9StartingDose:
     basis : {"std10", "hnstd"}
         1/10 of the rodent STD10 or 1/6 of the non-rodent HNSTD.
     candidates_mg_per_m2 : mapping of str to float
-        Candidate starting dose of each species given, mg/m^2.
+        Candidate starting dose of each species given, mg/m^2 (at most one rodent and one non-rodent).
     animal_dose_mg_per_kg : mapping of str to float
         STD10 or HNSTD of each species given, mg/kg.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an attribute has the wrong type or range, or the numbers disagree (a candidate that is not the
+        animal dose x Km / 10 or / 6, a dose that is not the lowest candidate, a basis that does not match the
+        species).
     """
 
     dose_mg_per_m2: float
@@ -614,6 +738,27 @@ class S9StartingDose:
     basis: str
     candidates_mg_per_m2: Mapping[str, float]
     animal_dose_mg_per_kg: Mapping[str, float]
+
+    def __post_init__(self) -> None:
+        animal = _frozen_doses(self.animal_dose_mg_per_kg, "animal_dose_mg_per_kg", keys=ANIMAL_SPECIES)
+        candidates = _frozen_doses(self.candidates_mg_per_m2, "candidates_mg_per_m2", keys=tuple(animal))
+        if set(candidates) != set(animal) or sum(k in RODENTS for k in animal) > 1 or \
+                sum(k not in RODENTS for k in animal) > 1:
+            raise ValueError("candidates_mg_per_m2 and animal_dose_mg_per_kg must hold the same species, at most "
+                             f"one rodent and one non-rodent; got {list(candidates)} and {list(animal)}")
+        for key, value in animal.items():
+            expected = value * SPECIES[key].km / _S9_DIVISOR["std10" if key in RODENTS else "hnstd"]
+            if not _close(candidates[key], expected):
+                raise ValueError(f"candidates_mg_per_m2[{key!r}] must be {expected:g} (ICH S9); got "
+                                 f"{candidates[key]!r}")
+        species = _validate.one_of(self.species, "species", (min(candidates, key=candidates.get),))
+        basis = _validate.one_of(self.basis, "basis", ("std10" if species in RODENTS else "hnstd",))
+        dose = _validate.positive(self.dose_mg_per_m2, "dose_mg_per_m2")
+        if not _close(dose, candidates[species]):
+            raise ValueError(f"dose_mg_per_m2 must be the lowest candidate ({candidates[species]:g}); got {dose!r}")
+        for name, value in (("dose_mg_per_m2", dose), ("basis", basis), ("candidates_mg_per_m2", candidates),
+                            ("animal_dose_mg_per_kg", animal)):
+            object.__setattr__(self, name, value)
 
     @property
     def dose_mg_per_kg(self) -> float:
@@ -628,9 +773,9 @@ class S9StartingDose:
         """Which species sets the dose and why, in ``lang``."""
         lang = check_lang(lang)
         parts = [t("fih_s9_candidate_" + ("std10" if k in RODENTS else "hnstd"), lang,
-                   species=_species_label(k, lang), animal=_fmt(self.animal_dose_mg_per_kg[k]),
+                   species=species_label(k, lang), animal=_fmt(self.animal_dose_mg_per_kg[k]),
                    dose=_fmt(v)) for k, v in self.candidates_mg_per_m2.items()]
-        parts.append(t("fih_s9_choice", lang, species=_species_label(self.species, lang),
+        parts.append(t("fih_s9_choice", lang, species=species_label(self.species, lang),
                        dose=_fmt(self.dose_mg_per_m2), mg=_fmt(self.flat_dose_mg()),
                        mgkg=_fmt(self.dose_mg_per_kg)))
         return "\n".join(parts)
@@ -639,7 +784,7 @@ class S9StartingDose:
         """One row per species: animal dose (mg/kg), Km, candidate start (mg/m^2), which one sets the dose."""
         lang = check_lang(lang)
         return pd.DataFrame([{
-            t("fih_col_species", lang): _species_label(k, lang),
+            t("fih_col_species", lang): species_label(k, lang),
             t("fih_col_basis", lang): t("fih_basis_" + ("std10" if k in RODENTS else "hnstd"), lang),
             t("fih_col_animal_dose", lang): self.animal_dose_mg_per_kg[k],
             t("fih_col_km", lang): SPECIES[k].km,
@@ -662,7 +807,7 @@ def s9_starting_dose(*, std10_rodent_mg_per_kg: float | None = None,
     rodent : str, default "rat"
         Rodent species (one of :data:`RODENTS`).
     nonrodent : str, default "dog"
-        Non-rodent species (an animal of Table 1 that is not a rodent).
+        Non-rodent species (one of :data:`NONRODENTS`).
 
     Returns
     -------
@@ -686,7 +831,8 @@ def s9_starting_dose(*, std10_rodent_mg_per_kg: float | None = None,
 
     References
     ----------
-    ICH S9. Nonclinical Evaluation for Anticancer Pharmaceuticals. 2009 (section 3.1, start dose).
+    ICH S9. Nonclinical Evaluation for Anticancer Pharmaceuticals. 2009 (section 3.1, start dose).  No
+    reference software: checked by hand in ``tests/test_fih.py``.
 
     Examples
     --------
@@ -699,211 +845,30 @@ def s9_starting_dose(*, std10_rodent_mg_per_kg: float | None = None,
     animal: dict[str, float] = {}
     candidates: dict[str, float] = {}
     if std10_rodent_mg_per_kg is not None:
-        key = _species(rodent, allowed=RODENTS, argument="rodent")
+        key = species_key(rodent, RODENTS, argument="rodent")
         animal[key] = _validate.positive(std10_rodent_mg_per_kg, "std10_rodent_mg_per_kg")
-        candidates[key] = animal[key] * SPECIES[key].km / 10.0
+        candidates[key] = animal[key] * SPECIES[key].km / _S9_DIVISOR["std10"]
     if hnstd_nonrodent_mg_per_kg is not None:
-        key = _species(nonrodent, allowed=tuple(s for s in ANIMAL_SPECIES if s not in RODENTS),
-                       argument="nonrodent")
+        key = species_key(nonrodent, NONRODENTS, argument="nonrodent")
         animal[key] = _validate.positive(hnstd_nonrodent_mg_per_kg, "hnstd_nonrodent_mg_per_kg")
-        candidates[key] = animal[key] * SPECIES[key].km / 6.0
+        candidates[key] = animal[key] * SPECIES[key].km / _S9_DIVISOR["hnstd"]
     winner = min(candidates, key=candidates.get)
-    return S9StartingDose(
-        dose_mg_per_m2=candidates[winner], species=winner, basis="std10" if winner in RODENTS else "hnstd",
-        candidates_mg_per_m2=MappingProxyType(candidates), animal_dose_mg_per_kg=MappingProxyType(animal),
-    )
-
-
-def mabel_concentration(kd: float, occupancy: float, target_total: float | None = None) -> float:
-    """Concentration giving a target receptor occupancy: the MABEL concentration (same unit as ``kd``).
-
-    Parameters
-    ----------
-    kd : float
-        Dissociation constant K_D (> 0), e.g. nM.
-    occupancy : float
-        Receptor occupancy aimed at, in (0, 1); MABEL usually takes 0.1-0.2.
-    target_total : float, optional
-        Total target concentration (same unit). When given, the result is the total drug concentration,
-        including drug bound to the target (target depletion).
-
-    Returns
-    -------
-    float
-        Concentration in the unit of ``kd``.
-
-    Raises
-    ------
-    ValueError
-        If ``occupancy`` is outside (0, 1), ``kd`` is not positive or ``target_total`` is negative.
-    TypeError
-        If an argument is not numeric.
-
-    Notes
-    -----
-    Simple binding: :math:`C = K_D \\, RO / (1 - RO)`, so 10% RO is K_D/9 and 20% RO is K_D/4.  With total
-    target R_tot (Muller & Brennan 2009): :math:`C_{tot} = K_D \\, RO/(1 - RO) + RO \\cdot R_{tot}`.
-    See :func:`dosecourse.pd.concentration_for_occupancy`.
-
-    References
-    ----------
-    Muller PY, Brennan FR. Clin Pharmacol Ther. 2009;85(3):247-258. doi:10.1038/clpt.2008.273
-    EMA. EMEA/CHMP/SWP/28367/07 Rev. 1, 2017.
-
-    Examples
-    --------
-    >>> mabel_concentration(kd=1.8, occupancy=0.1), mabel_concentration(kd=1.8, occupancy=0.2)
-    (0.2, 0.45)
-    """
-    if np.ndim(occupancy) != 0:
-        raise TypeError(f"occupancy must be a single number in (0, 1); got {occupancy!r}")
-    return float(concentration_for_occupancy(occupancy, kd, target_total))
-
-
-def dose_from_concentration(concentration_nm: float, *,
-                            molecular_weight_g_per_mol: float = IGG_MOLECULAR_WEIGHT,
-                            volume_l_per_kg: float = PLASMA_VOLUME_L_PER_KG) -> float:
-    """Dose (mg/kg) that gives a plasma concentration right after an IV dose.
-
-    Parameters
-    ----------
-    concentration_nm : float
-        Concentration aimed at, nM (>= 0), e.g. a MABEL concentration or an in-vitro EC10-EC20.
-    molecular_weight_g_per_mol : float, default 150 000
-        Molecular weight, g/mol (an IgG by default).
-    volume_l_per_kg : float, default 0.04
-        Volume the dose dilutes into, L/kg: the plasma volume for an antibody, or the central volume of a PK
-        model.
-
-    Returns
-    -------
-    float
-        Dose in mg/kg.
-
-    Raises
-    ------
-    ValueError
-        If the concentration is negative or another argument not positive.
-    TypeError
-        If an argument is not numeric.
-
-    Notes
-    -----
-    .. math:: D\\,[\\mathrm{mg/kg}] = C\\,[\\mathrm{nM}] \\times 10^{-6} \\times MW\\,[\\mathrm{g/mol}]
-              \\times V\\,[\\mathrm{L/kg}]
-
-    References
-    ----------
-    Muller PY, Brennan FR. Clin Pharmacol Ther. 2009;85(3):247-258. doi:10.1038/clpt.2008.273
-
-    Examples
-    --------
-    >>> round(dose_from_concentration(10.0) * 1000, 1)   # 10 nM of an IgG: ug/kg
-    60.0
-    """
-    c = _validate.positive(concentration_nm, "concentration_nm", allow_zero=True)
-    mw = _validate.positive(molecular_weight_g_per_mol, "molecular_weight_g_per_mol")
-    vol = _validate.positive(volume_l_per_kg, "volume_l_per_kg")
-    return c * 1e-6 * mw * vol
-
-
-def concentration_from_dose(dose_mg_per_kg: float, *, molecular_weight_g_per_mol: float = IGG_MOLECULAR_WEIGHT,
-                            volume_l_per_kg: float = PLASMA_VOLUME_L_PER_KG) -> float:
-    """Plasma concentration (nM) right after an IV dose in mg/kg: the inverse of :func:`dose_from_concentration`.
-
-    Parameters
-    ----------
-    dose_mg_per_kg : float
-        Dose, mg/kg (>= 0).
-    molecular_weight_g_per_mol : float, default 150 000
-        Molecular weight, g/mol (an IgG by default).
-    volume_l_per_kg : float, default 0.04
-        Volume the dose dilutes into, L/kg (plasma volume for an antibody).
-
-    Returns
-    -------
-    float
-        Concentration, nM.
-
-    Raises
-    ------
-    ValueError
-        If the dose is negative or another argument not positive.
-    TypeError
-        If an argument is not numeric.
-
-    Notes
-    -----
-    .. math:: C\\,[\\mathrm{nM}] = \\frac{D\\,[\\mathrm{mg/kg}] \\times 10^{6}}{MW\\,[\\mathrm{g/mol}]
-              \\times V\\,[\\mathrm{L/kg}]}
-
-    References
-    ----------
-    Muller PY, Brennan FR. Clin Pharmacol Ther. 2009;85(3):247-258. doi:10.1038/clpt.2008.273
-
-    Examples
-    --------
-    >>> round(concentration_from_dose(0.1), 2)   # 0.1 mg/kg IgG in 0.04 L/kg
-    16.67
-    """
-    d = _validate.positive(dose_mg_per_kg, "dose_mg_per_kg", allow_zero=True)
-    mw = _validate.positive(molecular_weight_g_per_mol, "molecular_weight_g_per_mol")
-    vol = _validate.positive(volume_l_per_kg, "volume_l_per_kg")
-    return d * 1e6 / (mw * vol)
-
-
-def mabel_dose(kd_nm: float, occupancy: float, *, target_total_nm: float | None = None,
-               molecular_weight_g_per_mol: float = IGG_MOLECULAR_WEIGHT,
-               volume_l_per_kg: float = PLASMA_VOLUME_L_PER_KG) -> float:
-    """MABEL dose (mg/kg): the dose whose initial plasma concentration gives a target receptor occupancy.
-
-    Parameters
-    ----------
-    kd_nm : float
-        Dissociation constant K_D, nM (> 0).
-    occupancy : float
-        Receptor occupancy aimed at, in (0, 1) (usually 0.1-0.2).
-    target_total_nm : float, optional
-        Total target concentration, nM, to account for drug bound to target.
-    molecular_weight_g_per_mol : float, default 150 000
-        Molecular weight (an IgG by default).
-    volume_l_per_kg : float, default 0.04
-        Plasma volume (or a PK model's central volume), L/kg.
-
-    Returns
-    -------
-    float
-        Dose in mg/kg.
-
-    Raises
-    ------
-    ValueError
-        If ``occupancy`` is outside (0, 1) or another argument is out of range.
-    TypeError
-        If an argument is not numeric.
-
-    Notes
-    -----
-    :func:`mabel_concentration` followed by :func:`dose_from_concentration`:
-
-    .. math:: D = K_D \\frac{RO}{1 - RO} \\times 10^{-6} \\times MW \\times V_{plasma}
-
-    References
-    ----------
-    Muller PY, Brennan FR. Clin Pharmacol Ther. 2009;85(3):247-258. doi:10.1038/clpt.2008.273
-
-    Examples
-    --------
-    >>> round(mabel_dose(1.8, 0.1) * 1000, 2)   # ug/kg
-    1.2
-    """
-    conc = mabel_concentration(kd_nm, occupancy, target_total_nm)
-    return dose_from_concentration(conc, molecular_weight_g_per_mol=molecular_weight_g_per_mol,
-                                   volume_l_per_kg=volume_l_per_kg)
+    return S9StartingDose(dose_mg_per_m2=candidates[winner], species=winner,
+                          basis="std10" if winner in RODENTS else "hnstd", candidates_mg_per_m2=candidates,
+                          animal_dose_mg_per_kg=animal)
 
 
 APPROACHES: tuple[str, ...] = ("noael_mrsd", "s9", "mabel", "pad")
 """Approach ids with translated names in :meth:`StartingDoseComparison.to_frame`; other names show as given."""
+
+
+def _approach_doses(values: object, name: str) -> Mapping[str, float]:
+    """``values`` as a read-only ``{approach: dose}``: non-empty approach names, doses > 0 (mg/kg)."""
+    doses = _frozen_doses(values, name)
+    empty = [k for k in doses if not k.strip()]
+    if empty:
+        raise ValueError(f"every approach of {name} must be a non-empty name; got {empty!r}")
+    return doses
 
 
 @dataclass(frozen=True)
@@ -913,16 +878,27 @@ class StartingDoseComparison:
     Attributes
     ----------
     doses_mg_per_kg : mapping of str to float
-        Estimate of each approach, mg/kg, in the order given.
+        Estimate (> 0) of each approach, mg/kg, in the order given; approaches are non-empty strings.
     molecule : str
         Name of the molecule (may be empty).
     weight_kg : float
-        Body weight for flat doses, kg.
+        Body weight for flat doses, kg (> 0).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If there is no estimate, an approach is not a non-empty string, an estimate is not a positive number,
+        ``molecule`` is not a string or ``weight_kg`` is not positive.
     """
 
     doses_mg_per_kg: Mapping[str, float]
     molecule: str = ""
     weight_kg: float = HUMAN_WEIGHT_KG
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "doses_mg_per_kg", _approach_doses(self.doses_mg_per_kg, "doses_mg_per_kg"))
+        _validate.text(self.molecule, "molecule")
+        object.__setattr__(self, "weight_kg", _validate.positive(self.weight_kg, "weight_kg"))
 
     @property
     def chosen(self) -> str:
@@ -971,7 +947,7 @@ def compare_starting_doses(estimates: Mapping[str, float | MRSDResult | S9Starti
     estimates : mapping of str to float, MRSDResult or S9StartingDose
         Approach -> estimate in mg/kg.  Keys ``"noael_mrsd"``, ``"s9"``, ``"mabel"`` and ``"pad"`` are shown
         with translated names; any other key is shown as written.  An :class:`MRSDResult` contributes its MRSD,
-        an :class:`S9StartingDose` its dose in mg/kg.
+        an :class:`S9StartingDose` its dose in mg/kg; a MABEL or a PAD comes from :mod:`dosecourse.mabel`.
     molecule : str, default ""
         Name of the molecule.
     weight_kg : float, default 60
@@ -1008,18 +984,8 @@ def compare_starting_doses(estimates: Mapping[str, float | MRSDResult | S9Starti
     >>> cmp.chosen, cmp.starting_dose_mg_per_kg
     ('mabel', 0.0013)
     """
-    if not isinstance(estimates, Mapping) or not estimates:
-        raise ValueError(f"estimates must be a non-empty mapping of approach to dose (mg/kg); got {estimates!r}")
-    doses: dict[str, float] = {}
-    for name, value in estimates.items():
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"every approach in estimates must be a non-empty string; got {name!r}")
-        if isinstance(value, MRSDResult):
-            value = value.mrsd_mg_per_kg
-        elif isinstance(value, S9StartingDose):
-            value = value.dose_mg_per_kg
-        doses[name] = _validate.positive(value, f"estimates[{name!r}]")
-    if not isinstance(molecule, str):
-        raise TypeError(f"molecule must be a string; got {molecule!r}")
-    return StartingDoseComparison(MappingProxyType(doses), molecule,
+    doses = {name: value.mrsd_mg_per_kg if isinstance(value, MRSDResult)
+             else value.dose_mg_per_kg if isinstance(value, S9StartingDose) else value
+             for name, value in _validate.mapping(estimates, "estimates").items()}
+    return StartingDoseComparison(_approach_doses(doses, "estimates"), _validate.text(molecule, "molecule"),
                                   _validate.positive(weight_kg, "weight_kg"))

@@ -195,12 +195,22 @@ def _binding(drug_total: np.ndarray, target_total: np.ndarray, k: float) -> tupl
     Both roots of the quadratic are written without subtracting nearly equal numbers, so they stay accurate
     when almost all drug, or almost no drug, is bound.
     """
+    free, fraction = _binding_fractions(drug_total, target_total, k)
+    return free, fraction * target_total
+
+
+def _binding_fractions(drug_total: np.ndarray, target_total: np.ndarray,
+                       k: float) -> tuple[np.ndarray, np.ndarray]:
+    """Free drug and the bound fraction of the target (occupancy) at binding equilibrium.
+
+    The occupancy is formed without multiplying by the target total, so it stays exact even for a target total
+    so small that products with it underflow.
+    """
     a = drug_total - target_total - k
     root = np.sqrt((drug_total - target_total) ** 2 + k * (k + 2.0 * drug_total + 2.0 * target_total))
     denom = root - a  # > 0 whenever a < 0, the only case that uses it
     free = np.where(a >= 0, 0.5 * (a + root), 2.0 * k * drug_total / np.where(a >= 0, 1.0, denom))
-    complex_ = 2.0 * drug_total * target_total / (drug_total + target_total + k + root)
-    return free, complex_
+    return free, 2.0 * drug_total / (drug_total + target_total + k + root)
 
 
 def free_drug_concentration(drug_total: float | np.ndarray, target_total: float,
@@ -304,7 +314,7 @@ def occupancy(conc: float | np.ndarray, kd: float, target_total: float | None = 
     rt = _validate.positive(target_total, "target_total", allow_zero=True)
     if rt == 0.0:
         return _validate.scalar_or_array(c / (c + kd))
-    return _validate.scalar_or_array(_binding(c, rt, kd)[1] / rt)
+    return _validate.scalar_or_array(_binding_fractions(c, rt, kd)[1])
 
 
 def concentration_for_occupancy(occupancy: float | np.ndarray, kd: float,

@@ -1,58 +1,51 @@
-"""Tests of dosecourse.fih: FDA 2005 MRSD, ICH S9, MABEL and the comparison of approaches.
+"""Tests of dosecourse.fih: FDA 2005 Table 1, HED and MRSD, ICH S9 and the comparison of approaches.
 
 Sources of the expected numbers:
 * FDA 2005 guidance "Estimating the Maximum Safe Starting Dose in Initial Clinical Trials for Therapeutics in
-  Adult Healthy Volunteers", Table 1, as reproduced by Nair & Jacob, J Basic Clin Pharm 2016;7:27 (Table 1).
-* TGN1412: Waibler et al., J Allergy Clin Immunol 2008;122:890 (doi:10.1016/j.jaci.2008.07.049) report the
-  expert scientific group's in-silico CD28 occupancy of 86.2-90.9% at 0.1 mg/kg.
-* Everything else is computed by hand in the comments.
+  Adult Healthy Volunteers", Table 1, as reproduced by Nair & Jacob, J Basic Clin Pharm 2016;7:27 (Table 1),
+  stored once in dosecourse/data/fda2005_km_table1.json (read here through dosecourse.data.load).
+* Everything else is computed by hand in the comments.  The MABEL and the occupancy calculations are tested in
+  tests/test_mabel.py.
 """
 
 import math
+from types import MappingProxyType
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dosecourse import fih
-from dosecourse import pd as pdm
+from dosecourse import data, fih
 from dosecourse.i18n import LANGS, catalogue
 
-# FDA 2005 Table 1 (Nair & Jacob 2016): species -> (reference weight kg, BSA m^2, Km, "divide animal dose by")
-TABLE_1 = {
-    "human": (60.0, 1.62, 37.0, None),
-    "child": (20.0, 0.80, 25.0, None),
-    "mouse": (0.02, 0.007, 3.0, 12.3),
-    "hamster": (0.08, 0.016, 5.0, 7.4),
-    "rat": (0.15, 0.025, 6.0, 6.2),
-    "ferret": (0.30, 0.043, 7.0, 5.3),
-    "guinea pig": (0.40, 0.05, 8.0, 4.6),
-    "rabbit": (1.8, 0.15, 12.0, 3.1),
-    "dog": (10.0, 0.50, 20.0, 1.8),
-    "monkey": (3.0, 0.25, 12.0, 3.1),
-    "marmoset": (0.35, 0.06, 6.0, 6.2),
-    "squirrel monkey": (0.60, 0.09, 7.0, 5.3),
-    "baboon": (12.0, 0.60, 20.0, 1.8),
-    "micro-pig": (20.0, 0.74, 27.0, 1.4),
-    "mini-pig": (40.0, 1.14, 35.0, 1.1),
-}
+TABLE_1 = data.load("fda2005_km_table1")["species"]
 
 
 # --- Table 1 ------------------------------------------------------------------------------------------------
 
-def test_species_table_equals_guidance_table_1():
-    assert set(fih.SPECIES) == set(TABLE_1)
-    for key, (weight, bsa, km, _) in TABLE_1.items():
-        row = fih.SPECIES[key]
-        assert (row.weight_kg, row.bsa_m2, row.km) == (weight, bsa, km), key
-        assert fih.km_factor(key) == km
+def test_species_table_is_the_data_file():
+    assert list(fih.SPECIES) == [row["key"] for row in TABLE_1]
+    for row in TABLE_1:
+        species = fih.SPECIES[row["key"]]
+        assert (species.weight_kg, species.bsa_m2, species.km) == (row["weight_kg"], row["bsa_m2"], row["km"])
+        assert fih.km_factor(row["key"]) == row["km"]
 
 
-@pytest.mark.parametrize("key", [k for k, row in TABLE_1.items() if row[3] is not None])
-def test_divide_by_column_is_37_over_km_within_rounding(key):
+def test_table_1_spot_values_typed_from_the_guidance():
+    # FDA 2005 Table 1: Km human adult 37 (60 kg, 1.62 m2), child 25, mouse 3, rat 6, rabbit 12, dog 20,
+    # rhesus monkey 12, mini-pig 35; 15 rows in all.
+    assert len(fih.SPECIES) == 15
+    assert [fih.km_factor(k) for k in ("human", "child", "mouse", "rat", "rabbit", "dog", "monkey", "mini-pig")] \
+        == [37.0, 25.0, 3.0, 6.0, 12.0, 20.0, 12.0, 35.0]
+    assert (fih.SPECIES["human"].weight_kg, fih.SPECIES["human"].bsa_m2) == (fih.HUMAN_WEIGHT_KG, fih.HUMAN_BSA_M2)
+
+
+@pytest.mark.parametrize("row", [r for r in TABLE_1 if r["divide_by"] is not None], ids=lambda r: r["key"])
+def test_divide_by_column_is_37_over_km_within_rounding(row):
     # The guidance's HED divisor is 37/Km to one decimal; dog and baboon are printed 1.8 for 37/20 = 1.85.
-    divisor = TABLE_1[key][3]
-    assert abs(37.0 / fih.km_factor(key) - divisor) <= 0.05 + 1e-12
-    assert fih.human_equivalent_dose(1.0, key) == pytest.approx(fih.km_factor(key) / 37.0)
+    assert abs(37.0 / fih.km_factor(row["key"]) - row["divide_by"]) <= 0.05 + 1e-12
+    assert fih.human_equivalent_dose(1.0, row["key"]) == pytest.approx(fih.km_factor(row["key"]) / 37.0)
 
 
 def test_km_is_weight_over_bsa_within_table_rounding():
@@ -65,6 +58,9 @@ def test_species_names_are_forgiving_about_case_and_separators():
     assert fih.km_factor("Guinea_Pig") == fih.km_factor("guinea-pig") == fih.km_factor("GUINEA PIG") == 8.0
     assert fih.km_factor("minipig") == fih.km_factor("Mini-pig") == 35.0
     assert fih.km_factor("rhesus") == fih.km_factor("monkey") == 12.0
+    assert fih.species_key("Rhesus Monkey", fih.NONRODENTS) == "monkey"
+    assert fih.species_label("rhesus", "en") == "monkey (rhesus)" and fih.species_label("dog", "zh-tw") == "犬"
+    assert set(fih.RODENTS) | set(fih.NONRODENTS) == set(fih.ANIMAL_SPECIES)
 
 
 # --- HED and MRSD: worked example, computed by hand ----------------------------------------------------------
@@ -115,7 +111,7 @@ def test_override_species_needs_and_shows_a_reason():
                                         "rat metabolite profile matches human.")
     with pytest.raises(ValueError, match="reason"):
         fih.mrsd({"rat": 50.0, "dog": 10.0}, species="rat")
-    with pytest.raises(ValueError, match="has no NOAEL"):
+    with pytest.raises(ValueError, match=r"species \(a species with a NOAEL\) must be one of \('rat',\); got 'dog'"):
         fih.mrsd({"rat": 50.0}, species="dog", reason="x")
     with pytest.raises(ValueError, match="reason applies only"):
         fih.mrsd({"rat": 50.0}, reason="x")
@@ -127,7 +123,7 @@ def test_mg_per_kg_scaling_needs_a_reason_and_skips_km():
     assert "large protein" in res.explain("en")
     with pytest.raises(ValueError, match="scaling_reason"):
         fih.mrsd({"monkey": 20.0}, scaling="mg/kg")
-    with pytest.raises(ValueError, match="scaling"):
+    with pytest.raises(ValueError, match=r"scaling must be one of \('bsa', 'mg/kg'\); got 'allometric'"):
         fih.mrsd({"monkey": 20.0}, scaling="allometric")
 
 
@@ -151,7 +147,7 @@ def test_dose_unit_conversions():
     assert fih.flat_dose_mg(1.0) == 60.0  # 1 mg/kg x 60 kg
     assert fih.flat_dose_mg(37.0, "mg/m2") == pytest.approx(59.94)  # 37 mg/m^2 x 1.62 m^2
     assert fih.flat_dose_mg(2.0, weight_kg=80.0) == 160.0
-    with pytest.raises(ValueError, match="unit"):
+    with pytest.raises(ValueError, match=r"unit must be one of \('mg/kg', 'mg/m2', 'mg/m\^2'\); got 'mg'"):
         fih.flat_dose_mg(1.0, "mg")
 
 
@@ -191,7 +187,7 @@ def test_s9_rodent_more_sensitive_and_single_species():
 def test_s9_bad_input():
     with pytest.raises(ValueError, match="give std10"):
         fih.s9_starting_dose()
-    with pytest.raises(ValueError, match=r"rodent must be one of \['mouse', 'hamster', 'rat', 'guinea pig'\]"):
+    with pytest.raises(ValueError, match=r"rodent must be one of \('mouse', 'hamster', 'rat', 'guinea pig'\); got "):
         fih.s9_starting_dose(std10_rodent_mg_per_kg=10.0, rodent="dog")
     with pytest.raises(ValueError, match="nonrodent must be one of"):
         fih.s9_starting_dose(hnstd_nonrodent_mg_per_kg=10.0, nonrodent="rat")
@@ -199,57 +195,11 @@ def test_s9_bad_input():
         fih.s9_starting_dose(hnstd_nonrodent_mg_per_kg=-1.0)
 
 
-# --- MABEL and TGN1412 --------------------------------------------------------------------------------------
-
-def test_mabel_at_10_and_20_percent_occupancy():
-    kd = 1.88
-    assert fih.mabel_concentration(kd, 0.1) == pytest.approx(kd / 9)
-    assert fih.mabel_concentration(kd, 0.2) == pytest.approx(kd / 4)
-
-
-def test_mabel_with_target_depletion():
-    # Muller & Brennan: C_tot = K_D RO/(1-RO) + RO R_tot.  K_D 0.41 nM, R_tot 0.65 nM, RO 10%:
-    # 0.41/9 + 0.065 = 0.1106 nM, and binding at that total gives back 10% occupancy.
-    c_tot = fih.mabel_concentration(0.41, 0.1, target_total=0.65)
-    assert c_tot == pytest.approx(0.41 / 9 + 0.065)
-    assert pdm.occupancy(c_tot, 0.41, target_total=0.65) == pytest.approx(0.1)
-
-
-def test_tgn1412_occupancy_at_0_1_mg_per_kg():
-    # 0.1 mg/kg in 0.04 L/kg plasma = 2.5 mg/L; / 150 000 g/mol = 16.67 nM.  K_D about 1.88 nM (the value
-    # usually quoted for TGN1412; not checked against the primary report here): RO = 16.67/(16.67 + 1.88)
-    # = 0.899, inside the 86.2-90.9% in-silico range reported by Waibler et al. 2008.
-    conc = fih.concentration_from_dose(0.1)
-    assert conc == pytest.approx(2.5e-3 / 150_000 * 1e9)
-    ro = pdm.occupancy(conc, kd=1.88)
-    assert ro == pytest.approx(0.8987, abs=1e-4)
-    assert 0.862 <= ro <= 0.909
-    # Any K_D from 1.67 to 2.67 nM lands in that range: the conclusion (near-saturation) does not hinge on it.
-    for kd in (1.68, 2.66):
-        assert 0.862 <= pdm.occupancy(conc, kd=kd) <= 0.909
-
-
-def test_tgn1412_mabel_dose_is_one_to_three_micrograms_per_kg():
-    # 10% RO: 1.88/9 = 0.209 nM -> 0.209e-9 x 150 000 g/mol x 0.04 L/kg = 1.25 ug/kg.
-    # 20% RO: 1.88/4 = 0.47 nM -> 2.82 ug/kg.  The dose given (100 ug/kg) was 35-80 times higher.
-    low, high = fih.mabel_dose(1.88, 0.1), fih.mabel_dose(1.88, 0.2)
-    assert low * 1000 == pytest.approx(1.2533, abs=1e-3)
-    assert high * 1000 == pytest.approx(2.82, abs=1e-3)
-    assert 0.1 / high == pytest.approx(35.5, abs=0.1)
-    assert 0.1 / low == pytest.approx(79.8, abs=0.1)
-
-
-def test_dose_and_concentration_are_inverse():
-    dose = fih.dose_from_concentration(7.3, molecular_weight_g_per_mol=50_000.0, volume_l_per_kg=0.05)
-    assert fih.concentration_from_dose(dose, molecular_weight_g_per_mol=50_000.0,
-                                       volume_l_per_kg=0.05) == pytest.approx(7.3)
-
-
 # --- comparison of approaches -------------------------------------------------------------------------------
 
 def test_comparison_takes_the_lowest_and_explains_why():
     noael = fih.mrsd({"monkey": 50.0})  # 50 x 12/37 / 10 = 1.62 mg/kg
-    mabel = fih.mabel_dose(1.88, 0.1)  # 0.00125 mg/kg
+    mabel = 1.88 / 9 * 1e-6 * 150_000 * 0.04  # K_D 1.88 nM at 10% RO, IgG in 0.04 L/kg: 0.00125 mg/kg
     cmp = fih.compare_starting_doses({"noael_mrsd": noael, "mabel": mabel, "pad": 0.01, "EC20 in vitro": 0.004},
                                      molecule="anti-CD28")
     assert cmp.chosen == "mabel"
@@ -278,7 +228,7 @@ def test_comparison_accepts_s9_result_in_mg_per_kg():
 # --- bad input ----------------------------------------------------------------------------------------------
 
 def test_unknown_species_lists_valid_ones():
-    with pytest.raises(ValueError, match=r"species must be one of \[.*'rat'.*'mini-pig'\]; got 'cat'"):
+    with pytest.raises(ValueError, match=r"species must be one of \(.*'rat'.*'mini-pig'\); got 'cat'"):
         fih.km_factor("cat")
     with pytest.raises(ValueError, match="must be one of"):
         fih.human_equivalent_dose(1.0, "human")  # a human dose has no HED
@@ -299,42 +249,153 @@ def test_negative_or_non_finite_doses_are_refused(bad):
 def test_other_bad_input():
     with pytest.raises(ValueError, match="NOAEL of rat"):
         fih.mrsd({"rat": 0.0})
-    with pytest.raises(TypeError, match="noael_mg_per_kg_by_species"):
+    with pytest.raises(TypeError, match="noael_mg_per_kg_by_species must be a mapping"):
         fih.mrsd([("rat", 10.0)])
+    with pytest.raises(ValueError, match="noael_mg_per_kg_by_species must not be empty"):
+        fih.mrsd({})
     with pytest.raises(ValueError, match="appears twice"):
         fih.mrsd({"rat": 10.0, "Rat": 12.0})
-    with pytest.raises(ValueError, match="safety_factor must be >= 1"):
+    with pytest.raises(ValueError, match="safety_factor must be a finite number >= 1; got 0.5"):
         fih.mrsd({"rat": 10.0}, safety_factor=0.5)
     with pytest.raises(TypeError, match="dose_mg_per_kg"):
         fih.human_equivalent_dose("10", "rat")
-    with pytest.raises(ValueError, match="estimates"):
+    with pytest.raises(ValueError, match="estimates must not be empty"):
         fih.compare_starting_doses({})
     with pytest.raises(ValueError, match=r"estimates\['mabel'\]"):
         fih.compare_starting_doses({"mabel": -0.1})
 
 
-@pytest.mark.parametrize("bad", [0.0, 1.0, 1.5, -0.1])
-def test_occupancy_outside_open_unit_interval_is_refused(bad):
-    with pytest.raises(ValueError, match=r"occupancy must lie in \(0, 1\)"):
-        fih.mabel_concentration(1.0, bad)
-    with pytest.raises(ValueError, match=r"occupancy must lie in \(0, 1\)"):
-        fih.mabel_dose(1.0, bad)
+@pytest.mark.parametrize("call, kind, message", [
+    (lambda: fih.km_factor(None), TypeError, "species must be a string"),
+    (lambda: fih.species_key("rat", ("rat", "unicorn")), ValueError, "allowed must be one of"),
+    (lambda: fih.hed_by_body_weight(1.0, 0.0), ValueError, "animal_weight_kg must be a finite number > 0"),
+    (lambda: fih.hed_by_body_weight(1.0, 0.2, exponent=-0.3), ValueError, "exponent"),
+    (lambda: fih.mg_per_kg_to_mg_per_m2(-1.0), ValueError, "dose_mg_per_kg"),
+    (lambda: fih.mg_per_m2_to_mg_per_kg(1.0, "cat"), ValueError, "species must be one of"),
+    (lambda: fih.flat_dose_mg(1.0, weight_kg=0.0), ValueError, "weight_kg"),
+    (lambda: fih.flat_dose_mg(1.0, "mg/m2", bsa_m2=-1.0), ValueError, "bsa_m2"),
+    (lambda: fih.mrsd({"rat": 10.0}, safety_factor="10"), TypeError, "safety_factor"),
+    (lambda: fih.mrsd({"rat": 10.0}, species="rat", reason="   "), ValueError, "reason must be a non-empty text"),
+    (lambda: fih.mrsd({"rat": 10.0}, species="rat", reason=3), TypeError, "reason must be a string"),
+    (lambda: fih.mrsd({"rat": 10.0}, scaling_reason="x"), ValueError, "scaling_reason applies only"),
+    (lambda: fih.mrsd({"rat": 10.0}, pad_mg_per_kg=0.0), ValueError, "pad_mg_per_kg"),
+    (lambda: fih.mrsd({3: 10.0}), TypeError, "noael_mg_per_kg_by_species key must be a string"),
+    (lambda: fih.s9_starting_dose(std10_rodent_mg_per_kg="1"), TypeError, "std10_rodent_mg_per_kg"),
+    (lambda: fih.compare_starting_doses({"": 1.0}), ValueError, "every approach of estimates must be a non-empty"),
+    (lambda: fih.compare_starting_doses({3: 1.0}), TypeError, "a key of estimates must be a string"),
+    (lambda: fih.compare_starting_doses({"mabel": "0.1"}), TypeError, r"estimates\['mabel'\]"),
+    (lambda: fih.compare_starting_doses([("mabel", 0.1)]), TypeError, "estimates must be a mapping"),
+    (lambda: fih.compare_starting_doses({"mabel": 0.1}, molecule=None), TypeError, "molecule must be a string"),
+    (lambda: fih.compare_starting_doses({"mabel": 0.1}, weight_kg=0), ValueError, "weight_kg"),
+    (lambda: fih.mrsd({"rat": 10.0}).mrsd_mg(weight_kg=-60), ValueError, "weight_kg"),
+    (lambda: fih.mrsd({"rat": 10.0}).explain("fr"), ValueError, "lang must be one of"),
+])
+def test_every_bad_argument_is_named(call, kind, message):
+    with pytest.raises(kind, match=message):
+        call()
 
 
-def test_kd_must_be_positive():
-    with pytest.raises(ValueError, match="kd"):
-        fih.mabel_concentration(0.0, 0.1)
-    with pytest.raises(TypeError, match="occupancy"):
-        fih.mabel_concentration(1.0, [0.1, 0.2])
+# --- results constructed by hand are checked -----------------------------------------------------------------
+
+def _fields(result):
+    return {name: getattr(result, name) for name in result.__dataclass_fields__}
+
+
+def test_results_are_read_only_and_rebuild_from_their_own_fields():
+    res = fih.mrsd({"rat": 50.0, "dog": 10.0}, pad_mg_per_kg=0.2)
+    assert isinstance(res.noael_mg_per_kg, MappingProxyType) and isinstance(res.hed_mg_per_kg, MappingProxyType)
+    assert fih.MRSDResult(**_fields(res)) == res
+    s9 = fih.s9_starting_dose(std10_rodent_mg_per_kg=150.0, hnstd_nonrodent_mg_per_kg=30.0)
+    assert fih.S9StartingDose(**_fields(s9)) == s9
+    cmp = fih.compare_starting_doses({"s9": s9, "pad": 2.0})
+    assert fih.StartingDoseComparison(**_fields(cmp)) == cmp
+    with pytest.raises(AttributeError):
+        res.species = "rat"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"mrsd_mg_per_kg": 0.6}, "mrsd_mg_per_kg must be hed_mg_per_kg"),
+    ({"species": "rat"}, "species must be the first most sensitive species 'dog' unless overridden"),
+    ({"species": "mouse"}, "species must be one of"),
+    ({"overridden": 1}, "overridden must be True or False"),
+    ({"overridden": True}, "reason must explain an override"),
+    ({"tied": ("rat",)}, "tied must list the species with the lowest HED"),
+    ({"tied": ["dog"]}, "tied must be a tuple"),
+    ({"hed_mg_per_kg": {"rat": 8.0, "dog": 200 / 37}}, r"hed_mg_per_kg\['rat'\] must be the NOAEL scaled"),
+    ({"hed_mg_per_kg": {"dog": 200 / 37}}, "one HED per species"),
+    ({"noael_mg_per_kg": {"cat": 1.0}}, "a key of noael_mg_per_kg must be one of"),
+    ({"safety_factor": 0.5}, "safety_factor must be a finite number >= 1"),
+    ({"scaling": "mg/kg"}, "hed_mg_per_kg"),
+    ({"scaling_reason": "why"}, "scaling_reason must explain mg/kg scaling"),
+    ({"pad_mg_per_kg": -0.2}, "pad_mg_per_kg"),
+])
+def test_an_inconsistent_mrsd_result_is_refused(change, message):
+    fields = _fields(fih.mrsd({"rat": 50.0, "dog": 10.0}, pad_mg_per_kg=0.2))
+    with pytest.raises((ValueError, TypeError), match=message):
+        fih.MRSDResult(**{**fields, **change})
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"dose_mg_per_m2": 100.0}, "dose_mg_per_m2 must be the lowest candidate"),
+    ({"species": "dog"}, r"species must be one of \('rat',\)"),
+    ({"basis": "hnstd"}, r"basis must be one of \('std10',\)"),
+    ({"candidates_mg_per_m2": {"rat": 90.0, "dog": 120.0}}, r"candidates_mg_per_m2\['dog'\] must be 100"),
+    ({"candidates_mg_per_m2": {"rat": 90.0}}, "the same species"),
+    ({"animal_dose_mg_per_kg": {"rat": 150.0, "mouse": 30.0}}, "a key of candidates_mg_per_m2 must be one of"),
+])
+def test_an_inconsistent_s9_result_is_refused(change, message):
+    fields = _fields(fih.s9_starting_dose(std10_rodent_mg_per_kg=150.0, hnstd_nonrodent_mg_per_kg=30.0))
+    with pytest.raises((ValueError, TypeError), match=message):
+        fih.S9StartingDose(**{**fields, **change})
+
+
+@pytest.mark.parametrize("kwargs, kind, message", [
+    ({"doses_mg_per_kg": {}}, ValueError, "doses_mg_per_kg must not be empty"),
+    ({"doses_mg_per_kg": {"pad": 0.0}}, ValueError, r"doses_mg_per_kg\['pad'\]"),
+    ({"doses_mg_per_kg": {"pad": 1.0}, "molecule": 3}, TypeError, "molecule must be a string"),
+    ({"doses_mg_per_kg": {"pad": 1.0}, "weight_kg": float("nan")}, ValueError, "weight_kg"),
+])
+def test_a_bad_comparison_is_refused(kwargs, kind, message):
+    with pytest.raises(kind, match=message):
+        fih.StartingDoseComparison(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"key": " ", "weight_kg": 1.0, "bsa_m2": 0.1, "km": 10.0}, "key must name the species"),
+    ({"key": "cat", "weight_kg": 0.0, "bsa_m2": 0.1, "km": 10.0}, "weight_kg"),
+    ({"key": "cat", "weight_kg": 4.0, "bsa_m2": "0.3", "km": 13.0}, "bsa_m2"),
+])
+def test_a_bad_species_row_is_refused(kwargs, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        fih.Species(**kwargs)
+
+
+# --- properties -------------------------------------------------------------------------------------------------
+
+noaels = st.floats(min_value=1e-3, max_value=1e4, allow_nan=False)
+
+
+@given(rat=noaels, dog=noaels, sf=st.floats(min_value=1.0, max_value=1000.0))
+def test_mrsd_is_the_lowest_hed_over_the_safety_factor(rat, dog, sf):
+    res = fih.mrsd({"rat": rat, "dog": dog}, sf)
+    assert res.mrsd_mg_per_kg == pytest.approx(min(rat * 6 / 37, dog * 20 / 37) / sf, rel=1e-12)
+    assert all(res.mrsd_mg_per_kg <= h / sf * (1 + 1e-12) for h in res.hed_mg_per_kg.values())
+    # A larger safety factor never raises the start; overriding to the other species never lowers it.
+    other = "rat" if res.species == "dog" else "dog"
+    assert fih.mrsd({"rat": rat, "dog": dog}, 2 * sf).mrsd_mg_per_kg < res.mrsd_mg_per_kg
+    assert fih.mrsd({"rat": rat, "dog": dog}, sf, species=other, reason="x").mrsd_mg_per_kg >= res.mrsd_mg_per_kg
+
+
+@given(std10=noaels, hnstd=noaels)
+def test_s9_start_is_the_lower_candidate(std10, hnstd):
+    s9 = fih.s9_starting_dose(std10_rodent_mg_per_kg=std10, hnstd_nonrodent_mg_per_kg=hnstd)
+    assert s9.dose_mg_per_m2 == pytest.approx(min(std10 * 6 / 10, hnstd * 20 / 6), rel=1e-12)
+    assert s9.flat_dose_mg() == pytest.approx(1.62 * s9.dose_mg_per_m2, rel=1e-12)
 
 
 # --- labels -------------------------------------------------------------------------------------------------
 
-def test_every_fih_label_has_both_languages():
-    fih_ids = [k for k in catalogue() if k.startswith("fih_")]
-    assert fih_ids
-    for key in fih_ids:
-        assert set(catalogue()[key]) == set(LANGS), key
+def test_every_species_has_a_label():
     for key in fih.SPECIES:
         assert "fih_species_" + key.replace(" ", "_").replace("-", "_") in catalogue()
 

@@ -29,7 +29,6 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 
 from ..i18n import check_lang
 
@@ -152,10 +151,39 @@ def missing_glyphs(fig: Figure) -> list[str]:
     """
     drawable = _drawable()
     found = set()
-    for text in fig.findobj(Text):
-        plain = _MATH.sub("", text.get_text())
+    for text in _texts(fig):
+        plain = _MATH.sub("", text)
         found.update(ch for ch in plain if not ch.isspace() and ord(ch) not in drawable)
     return sorted(found)
+
+
+def _texts(fig: Figure) -> list[str]:
+    """Every string a figure shows: its texts, titles, axis labels, legends and fixed tick labels.
+
+    Collected directly (a ``findobj`` walk would make every axis build all its ticks, a third of a redraw);
+    numeric tick labels come from formatters and are digits and signs.
+    """
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    texts = [t.get_text() for t in fig.texts]
+    for legend in fig.legends:
+        texts += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None:
+        texts.append(suptitle.get_text())
+    for ax in fig.axes:
+        texts += [t.get_text() for t in ax.texts]
+        texts += [ax.get_title(loc) for loc in ("left", "center", "right")]
+        texts += [ax.xaxis.label.get_text(), ax.yaxis.label.get_text()]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
+        for axis in (ax.xaxis, ax.yaxis):
+            # labels given with the ticks (set_xticks(ticks, labels)) sit on a fixed locator
+            if isinstance(axis.get_major_locator(), FixedLocator) or \
+                    isinstance(axis.get_major_formatter(), FixedFormatter):
+                texts += [t.get_text() for t in axis.get_majorticklabels()]
+    return texts
 
 
 def course_figure(func: F) -> F:

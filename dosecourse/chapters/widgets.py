@@ -486,11 +486,14 @@ def _html(shown: Any) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ export
-def figure_digest(fig: Any, dpi: int = SITE_DPI) -> tuple[bytes, str]:
-    """RGBA pixels of ``fig`` drawn at ``dpi`` and their SHA-256 (what a state image shows, before encoding)."""
-    fig.set_dpi(dpi)
-    fig.canvas.draw()
-    pixels = np.asarray(fig.canvas.buffer_rgba())
+def figure_digest(fig: Any, dpi: int = SITE_DPI) -> tuple[np.ndarray, str]:
+    """RGBA pixels of ``fig`` saved at ``dpi`` with a tight bounding box (as on the page: nothing clipped) and
+    their SHA-256 (what a state image shows, before encoding)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    pixels = np.asarray(Image.open(buffer).convert("RGBA"))
     return pixels, hashlib.sha256(pixels.tobytes()).hexdigest()
 
 
