@@ -226,7 +226,8 @@ def whole_array(values: object, name: str, *, minimum: int | None = 0, ndim: int
     if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
         raise TypeError(f"{name} must hold whole numbers; got {_shown(np.asarray(values).tolist())}")
     if minimum is not None and np.any(a < minimum):
-        raise ValueError(f"{name} must not be {'negative' if minimum == 0 else f'below {minimum}'}; got {_shown(np.asarray(values).tolist())}")
+        bound = "negative" if minimum == 0 else f"below {minimum}"
+        raise ValueError(f"{name} must not be {bound}; got {_shown(np.asarray(values).tolist())}")
     return a.astype(np.int64)
 
 

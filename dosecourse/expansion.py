@@ -15,9 +15,15 @@ fraction, so floating-point error never decides a tie.  An optional toxicity gua
 dose's observed toxicity rate not to exceed the chosen dose's by more than a toxicity margin.
 
 The verbs follow the trial: plan (:func:`sample_size_for_selection`), conduct (:func:`select_dose`), evaluate
-(:func:`selection_probabilities`, exact; :func:`simulate_selection`, Monte Carlo check;
-:func:`probability_correct_selection`), present (:func:`selection_table`, :func:`selection_figure`,
-:func:`describe_rule`).  Doses are numbered 1..K from the lowest; arrays per dose put dose 1 first.
+(:func:`selection_probabilities` and :func:`selection_curve`, exact; :func:`simulate_selection`, Monte Carlo
+check; :func:`correct_dose`, :func:`probability_correct_selection`), present (:func:`selection_table`,
+:func:`describe_rule`).  Doses are numbered 1..K from the lowest; arrays per dose put dose 1 first.  The module
+computes and never draws: the chapter's figures are in :mod:`dosecourse.chapters.randomized_expansion`.
+
+The *correct dose* of this module (:func:`correct_dose`) is the target of a selection rule on efficacy: the
+lowest dose whose true response rate is within the margin of the best one.  It is not the correct dose of the
+escalation chapters (:func:`dosecourse.escalation.correct_doses`: the doses whose true DLT probability is
+closest to the target DLT rate, every dose tied for closest); see :func:`correct_dose`.
 
 ROSE (two doses) chooses the boundary and the sample size so that the probability of correct selection meets
 prespecified levels; :func:`sample_size_for_selection` does this with exact binomial probabilities.  MERIT
@@ -39,45 +45,66 @@ Oncologic Diseases. Guidance for Industry, August 2024.
 
 from __future__ import annotations
 
-import math
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from numbers import Rational
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy.stats import binom
 
 from . import _validate
 from .i18n import check_lang, t
-from .plotting import OKABE_ITO, new_figure
 
 MAX_ARMS = 3
 """Largest number of doses handled (the exact computation enumerates pairs of arms sharing one arm)."""
+
+MAX_ARM_SIZE = 500
+"""Largest number of patients in one arm for the exact computations (each pair of arms is enumerated on an
+(n+1) x (n+1) grid of counts, so the work grows as n squared); simulations and :func:`select_dose` accept up to
+:data:`dosecourse._validate.MAX_PATIENTS`."""
 
 LOWEST_WITHIN_MARGIN = "lowest_within_margin"
 """Default definition of the correct dose: the lowest dose whose true response rate is within the margin of
 the best one (``max(p) - p_j <= margin``)."""
 
+CORRECT_OPTIONS: tuple[str, ...] = (LOWEST_WITHIN_MARGIN,)
+"""The named definitions of the correct dose accepted by ``correct=`` (an int names the dose instead)."""
+
 MarginLike = float | int | Fraction
+
+_SIM_CHUNK = 1_000_000
+"""Trials simulated at once by :func:`simulate_selection` (bounds its memory)."""
+
+
+class TargetNotReached(ValueError):
+    """Raised by :func:`sample_size_for_selection` when no sample size up to ``n_max`` reaches the target PCS.
+
+    Attributes
+    ----------
+    best_n : int
+        The allocation multiplier with the highest PCS found.
+    best_pcs : float
+        That highest PCS.
+    """
+
+    def __init__(self, message: str, best_n: int, best_pcs: float) -> None:
+        super().__init__(message)
+        self.best_n, self.best_pcs = best_n, best_pcs
 
 
 # --- argument checks ------------------------------------------------------------------------------------------
 
 def _exact(value: MarginLike, name: str) -> Fraction:
     """``value`` (>= 0, finite) as an exact fraction; a float is read as the shortest decimal that prints it."""
-    if isinstance(value, (bool, str, bytes)):
-        raise TypeError(f"{name} must be a number >= 0; got {value!r}")
-    if isinstance(value, Rational):
+    if isinstance(value, numbers.Rational) and not isinstance(value, (bool, np.bool_)):
         frac = Fraction(value)
-    else:
-        x = _validate.positive(value, name, allow_zero=True)
-        frac = Fraction(repr(x))  # 0.3 means exactly 3/10, not the binary double just below it
-    if frac < 0:
-        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
-    return frac
+        if frac < 0:
+            raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
+        return frac
+    x = _validate.positive(value, name, allow_zero=True)
+    return Fraction(repr(x))  # 0.3 means exactly 3/10, not the binary double just below it
 
 
 def _rates(p: Sequence[float], name: str, length: int | None = None) -> np.ndarray:
@@ -88,18 +115,56 @@ def _rates(p: Sequence[float], name: str, length: int | None = None) -> np.ndarr
     return arr
 
 
-def _arm_sizes(n_per_arm: int | Sequence[int], k: int, name: str = "n_per_arm") -> np.ndarray:
+def _arm_sizes(n_per_arm: int | Sequence[int], k: int, name: str = "n_per_arm", *,
+               maximum: int = MAX_ARM_SIZE) -> np.ndarray:
     """Patients per arm as an int array of length ``k``; a single whole number means equal allocation."""
-    if isinstance(n_per_arm, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a whole number >= 1 or one per dose; got {n_per_arm!r}")
-    if isinstance(n_per_arm, (int, np.integer)):
-        return np.full(k, _validate.positive_int(n_per_arm, name), dtype=np.int64)
-    if isinstance(n_per_arm, (str, bytes)) or not isinstance(n_per_arm, Iterable):
-        raise TypeError(f"{name} must be a whole number >= 1 or one per dose; got {n_per_arm!r}")
+    if isinstance(n_per_arm, (str, bytes)) or np.ndim(n_per_arm) == 0:
+        return np.full(k, _validate.positive_int(n_per_arm, name, maximum=maximum), dtype=np.int64)
     values = list(n_per_arm)
     if len(values) != k:
         raise ValueError(f"{name} must have one value per dose ({k}); got {len(values)}")
-    return np.array([_validate.positive_int(v, f"{name}[{i}]") for i, v in enumerate(values)], dtype=np.int64)
+    return np.array([_validate.positive_int(v, f"{name}[{i}]", maximum=maximum) for i, v in enumerate(values)],
+                    dtype=np.int64)
+
+
+def _allocation(allocation: Sequence[int] | None, k: int) -> np.ndarray:
+    """Allocation ratio as an int array (all ones when ``None``)."""
+    return np.ones(k, dtype=np.int64) if allocation is None else _arm_sizes(allocation, k, "allocation")
+
+
+def _grid(n_grid: Iterable[int], alloc: np.ndarray) -> np.ndarray:
+    """Sample sizes (allocation multipliers) as a non-empty int array, each arm within :data:`MAX_ARM_SIZE`."""
+    if isinstance(n_grid, Iterable) and not isinstance(n_grid, (str, bytes, list, tuple, np.ndarray)):
+        n_grid = list(n_grid)  # a range or a generator
+    grid = _validate.whole_array(n_grid, "n_grid", minimum=1, ndim=1)
+    if grid.size == 0:
+        raise ValueError("n_grid must not be empty")
+    if grid.size > MAX_ARM_SIZE:
+        raise ValueError(f"n_grid may hold at most {MAX_ARM_SIZE:,} sample sizes; got {grid.size:,}")
+    largest = int(grid.max()) * int(alloc.max())
+    if largest > MAX_ARM_SIZE:
+        raise ValueError(f"n_grid must keep every arm at most {MAX_ARM_SIZE:,} patients (allocation x n) for the "
+                         f"exact computation; got an arm of {largest:,}")
+    return grid
+
+
+def _tox_rates(p_tox: Sequence[float] | None, tox_margin: MarginLike | None, k: int) -> np.ndarray | None:
+    """Check that ``p_tox`` and ``tox_margin`` come together; return the toxicity rates (or None)."""
+    if (p_tox is None) != (tox_margin is None):
+        raise ValueError("p_tox and tox_margin go together: give both (toxicity guard) or neither")
+    return None if p_tox is None else _rates(p_tox, "p_tox", length=k)
+
+
+def _thresholds(m: Fraction, n: np.ndarray) -> np.ndarray:
+    """``floor(m * n_j * n_c)`` for every pair, capped at ``n_j * n_c`` (a margin >= 1 can never be beaten)."""
+    k = n.size
+    out = np.zeros((k, k), dtype=np.int64)
+    a, b = m.numerator, m.denominator
+    for j in range(k):
+        for c in range(k):
+            cap = int(n[j]) * int(n[c])
+            out[j, c] = min(a * cap // b, cap)  # exact integer floor
+    return out
 
 
 @dataclass(frozen=True)
@@ -111,29 +176,8 @@ class _Rule:
     tox: np.ndarray | None  # tox[j, c] = floor(tox_margin * n_j * n_c), capped; None: no toxicity guard
 
 
-def _thresholds(m: Fraction, n: np.ndarray) -> np.ndarray:
-    """``floor(m * n_j * n_c)`` for every pair, capped at ``n_j * n_c`` (a margin >= 1 can never be beaten)."""
-    k = n.size
-    out = np.zeros((k, k), dtype=np.int64)
-    for j in range(k):
-        for c in range(k):
-            cap = int(n[j]) * int(n[c])
-            out[j, c] = min(math.floor(m * cap), cap)
-    return out
-
-
-def _rule(n_per_arm, k: int, margin: MarginLike, tox_margin: MarginLike | None) -> _Rule:
-    n = _arm_sizes(n_per_arm, k)
-    eff = _thresholds(_exact(margin, "margin"), n)
-    tox = None if tox_margin is None else _thresholds(_exact(tox_margin, "tox_margin"), n)
-    return _Rule(n, eff, tox)
-
-
-def _tox_rates(p_tox: Sequence[float] | None, tox_margin: MarginLike | None, k: int) -> np.ndarray | None:
-    """Check that ``p_tox`` and ``tox_margin`` come together; return the toxicity rates (or None)."""
-    if (p_tox is None) != (tox_margin is None):
-        raise ValueError("p_tox and tox_margin go together: give both (toxicity guard) or neither")
-    return None if p_tox is None else _rates(p_tox, "p_tox", length=k)
+def _rule(n: np.ndarray, margin: Fraction, tox_margin: Fraction | None) -> _Rule:
+    return _Rule(n, _thresholds(margin, n), None if tox_margin is None else _thresholds(tox_margin, n))
 
 
 # --- the rule on observed counts -----------------------------------------------------------------------------
@@ -162,7 +206,8 @@ def select_dose(responses: Sequence[int], n_per_arm: int | Sequence[int], margin
     responses : sequence of int
         Responders per dose, lowest dose first (2 or 3 doses).
     n_per_arm : int or sequence of int
-        Patients per dose (one number for equal allocation).
+        Patients per dose (one number for equal allocation), each from 1 to
+        :data:`dosecourse._validate.MAX_PATIENTS`.
     margin : float, int or Fraction
         Decision boundary :math:`\lambda \ge 0` on the difference of observed response rates.
     toxicities : sequence of int, optional
@@ -181,7 +226,7 @@ def select_dose(responses: Sequence[int], n_per_arm: int | Sequence[int], margin
         If a count is negative or exceeds its arm size, lengths disagree, a margin is negative, or only one of
         ``toxicities`` / ``tox_margin`` is given.
     TypeError
-        If a count or size is not a whole number.
+        If a count or size is not a whole number, or a margin is not a number.
 
     Notes
     -----
@@ -208,32 +253,34 @@ def select_dose(responses: Sequence[int], n_per_arm: int | Sequence[int], margin
     >>> select_dose([6, 9, 10], 20, 0.10)  # dose 2 beats dose 1; 50% - 45% does not beat dose 2
     2
     """
-    x = np.asarray(responses)
+    x = _validate.whole_array(responses, "responses", ndim=1)
     k = x.size
     if not 2 <= k <= MAX_ARMS:
         raise ValueError(f"responses must give 2 or {MAX_ARMS} doses (lowest first); got {k}")
-    rule = _rule(n_per_arm, k, margin, tox_margin)
-    n, xs = _validate.counts(rule.n, x, k, n_name="n_per_arm", y_name="responses")
+    n = _arm_sizes(n_per_arm, k, maximum=_validate.MAX_PATIENTS)
+    n, xs = _validate.counts(n, x, k, n_name="n_per_arm", y_name="responses")
+    m = _exact(margin, "margin")
     if (toxicities is None) != (tox_margin is None):
         raise ValueError("toxicities and tox_margin go together: give both (toxicity guard) or neither")
     ys = None
     if toxicities is not None:
         _, ys = _validate.counts(n, toxicities, k, n_name="n_per_arm", y_name="toxicities")
         ys = ys[None, :]
-    return int(_select(xs[None, :], rule, ys)[0]) + 1
+    tm = None if tox_margin is None else _exact(tox_margin, "tox_margin")
+    return int(_select(xs[None, :], _rule(n, m, tm), ys)[0]) + 1
 
 
 # --- exact operating characteristics ---------------------------------------------------------------------------
 
-def _pair_events(p: np.ndarray, n: np.ndarray, thr: np.ndarray, *, higher_wins: bool) -> dict[str, float]:
+def _pair_events(f: list[np.ndarray], n: np.ndarray, thr: np.ndarray, *, higher_wins: bool) -> dict[str, float]:
     """Exact probabilities of the pairwise "move" events of one endpoint and of the intersections the rule needs.
 
-    ``M_jc`` is the event that arm j passes the comparison with chosen arm c: ``D > thr[j, c]`` when
-    ``higher_wins`` (response), ``D <= thr[j, c]`` otherwise (toxicity), with ``D = z_j n_c - z_c n_j``.
-    Returns P(M21) and, for three arms, P(M31), P(M21 and M31) (they share arm 1) and P(M21 and M32) (they
-    share arm 2); each intersection is summed over the shared arm's count, exact because arms are independent.
+    ``f[j]`` is the binomial pmf of arm j's count.  ``M_jc`` is the event that arm j passes the comparison with
+    chosen arm c: ``D > thr[j, c]`` when ``higher_wins`` (response), ``D <= thr[j, c]`` otherwise (toxicity),
+    with ``D = z_j n_c - z_c n_j``.  Returns P(M21) and, for three arms, P(M31), P(M21 and M31) (they share arm
+    1) and P(M21 and M32) (they share arm 2); each intersection is summed over the shared arm's count, exact
+    because arms are independent.
     """
-    f = [binom.pmf(np.arange(m + 1), m, q) for m, q in zip(n, p)]
     z = [np.arange(m + 1, dtype=np.int64) for m in n]
 
     def move(j: int, c: int) -> np.ndarray:
@@ -254,21 +301,46 @@ def _pair_events(p: np.ndarray, n: np.ndarray, thr: np.ndarray, *, higher_wins: 
     return out
 
 
-def _exact_selection(p: np.ndarray, rule: _Rule, p_tox: np.ndarray | None) -> np.ndarray:
-    """Selection probabilities per arm from the pairwise events (response and, if given, toxicity)."""
-    e = _pair_events(p, rule.n, rule.eff, higher_wins=True)
-    if p_tox is None:
-        q = e
-    else:
-        tx = _pair_events(p_tox, rule.n, rule.tox, higher_wins=False)
-        q = {key: e[key] * tx[key] for key in e}  # response and toxicity counts are independent
-    if rule.n.size == 2:
+def _pmf_tables(p: np.ndarray, sizes: np.ndarray) -> list[np.ndarray]:
+    """Per arm j, the binomial pmf of every row's arm size: ``table[j][g, x] = P(Bin(sizes[g, j], p_j) = x)``.
+
+    One call of :func:`scipy.stats.binom.pmf` per arm for the whole grid (zero beyond each row's size); the
+    values are the same as one call per size.
+    """
+    tables = []
+    for j in range(sizes.shape[1]):
+        nj = sizes[:, j]
+        x = np.arange(int(nj.max()) + 1)
+        tables.append(binom.pmf(x[None, :], nj[:, None], p[j]))
+    return tables
+
+
+def _combine(q: dict[str, float], k: int) -> np.ndarray:
+    """Selection probabilities per arm from the probabilities of the move events."""
+    if k == 2:
         probs = np.array([1.0 - q["21"], q["21"]])
     else:
         probs = np.array([1.0 - q["21"] - q["31"] + q["21&31"],
                           q["21"] - q["21&32"],
                           q["21&32"] + q["31"] - q["21&31"]])
     return np.clip(probs, 0.0, 1.0)
+
+
+def _curve(p: np.ndarray, sizes: np.ndarray, margin: Fraction, p_tox: np.ndarray | None,
+           tox_margin: Fraction | None) -> np.ndarray:
+    """Exact selection probabilities (rows: the arm sizes ``sizes[g]``; columns: doses), arguments checked."""
+    k = p.size
+    eff = _pmf_tables(p, sizes)
+    tox = None if p_tox is None else _pmf_tables(p_tox, sizes)
+    out = np.empty((sizes.shape[0], k))
+    for g, n in enumerate(sizes):  # loop over sample sizes, never over outcomes
+        q = _pair_events([eff[j][g, :n[j] + 1] for j in range(k)], n, _thresholds(margin, n), higher_wins=True)
+        if tox is not None:
+            tx = _pair_events([tox[j][g, :n[j] + 1] for j in range(k)], n, _thresholds(tox_margin, n),
+                              higher_wins=False)
+            q = {key: q[key] * tx[key] for key in q}  # response and toxicity counts are independent
+        out[g] = _combine(q, k)
+    return out
 
 
 def selection_probabilities(p: Sequence[float], n_per_arm: int | Sequence[int], margin: MarginLike, *,
@@ -281,7 +353,8 @@ def selection_probabilities(p: Sequence[float], n_per_arm: int | Sequence[int], 
     p : sequence of float
         True response rates of the doses, lowest dose first (2 or 3 doses, each in [0, 1]).
     n_per_arm : int or sequence of int
-        Patients per dose: one number (equal allocation) or one per dose (unequal allocation), each >= 1.
+        Patients per dose: one number (equal allocation) or one per dose (unequal allocation), each from 1 to
+        :data:`MAX_ARM_SIZE`.
     margin : float, int or Fraction
         Decision boundary :math:`\lambda \ge 0`: a higher dose is taken only if its observed response rate
         exceeds the chosen dose's by more than :math:`\lambda`.  A float is read as the decimal it prints as
@@ -300,7 +373,8 @@ def selection_probabilities(p: Sequence[float], n_per_arm: int | Sequence[int], 
     ------
     ValueError
         If a rate lies outside [0, 1], there are not 2 or 3 doses, lengths disagree, a margin is negative or
-        not finite, an arm size is < 1, or only one of ``p_tox`` / ``tox_margin`` is given.
+        not finite, an arm size is < 1 or above :data:`MAX_ARM_SIZE`, or only one of ``p_tox`` /
+        ``tox_margin`` is given.
     TypeError
         If an argument has the wrong type.
 
@@ -331,6 +405,8 @@ def selection_probabilities(p: Sequence[float], n_per_arm: int | Sequence[int], 
     Simon R, Wittes RE, Ellenberg SS. Cancer Treat Rep. 1985;69(12):1375-1381 (selection design).
     Wang S, Yuan Y, Liu S. ROSE. arXiv:2505.03898 (2025) (decision boundary on the difference in response
     rates between two dose arms).
+    No reference software implements this rule; the tests check it against a brute-force enumeration of every
+    joint outcome in exact rational arithmetic and against :func:`simulate_selection`.
 
     Examples
     --------
@@ -343,80 +419,152 @@ def selection_probabilities(p: Sequence[float], n_per_arm: int | Sequence[int], 
     [0.12, 0.409, 0.47]
     """
     p_arr = _rates(p, "p")
-    tox = _tox_rates(p_tox, tox_margin, p_arr.size)
-    rule = _rule(n_per_arm, p_arr.size, margin, tox_margin)
-    return _exact_selection(p_arr, rule, tox)
+    k = p_arr.size
+    tox = _tox_rates(p_tox, tox_margin, k)
+    n = _arm_sizes(n_per_arm, k)
+    m = _exact(margin, "margin")
+    tm = None if tox_margin is None else _exact(tox_margin, "tox_margin")
+    return _curve(p_arr, n[None, :], m, tox, tm)[0]
+
+
+def selection_curve(p: Sequence[float], n_grid: Iterable[int], margin: MarginLike, *,
+                    allocation: Sequence[int] | None = None, p_tox: Sequence[float] | None = None,
+                    tox_margin: MarginLike | None = None) -> np.ndarray:
+    r"""Exact selection probabilities for each sample size of a grid (one row per size).
+
+    Parameters
+    ----------
+    p, margin, p_tox, tox_margin
+        As in :func:`selection_probabilities`.
+    n_grid : iterable of int
+        Patients per arm (with ``allocation``: multipliers, dose j gets ``allocation[j] * n``), each >= 1; at
+        most :data:`MAX_ARM_SIZE` sizes, and no arm above :data:`MAX_ARM_SIZE` patients.
+    allocation : sequence of int, optional
+        Allocation ratio, e.g. ``(2, 1)``; default equal.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(n_grid), K)``: row i holds P(select dose j) at the i-th sample size.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As in :func:`selection_probabilities`, or if ``n_grid`` is empty, not whole numbers >= 1, or too large.
+
+    Notes
+    -----
+    Row i equals ``selection_probabilities(p, allocation * n_grid[i], margin, ...)`` exactly (the same
+    arithmetic); the binomial probabilities of all sizes are computed in one vectorised call per arm, so a
+    curve of 100 sizes costs a few milliseconds.
+
+    Examples
+    --------
+    >>> selection_curve([0.35, 0.50], [29, 30], 0.10)[:, 1].round(3).tolist()   # the saw-tooth at 30
+    [0.692, 0.606]
+    """
+    p_arr = _rates(p, "p")
+    k = p_arr.size
+    alloc = _allocation(allocation, k)
+    grid = _grid(n_grid, alloc)
+    tox = _tox_rates(p_tox, tox_margin, k)
+    m = _exact(margin, "margin")
+    tm = None if tox_margin is None else _exact(tox_margin, "tox_margin")
+    return _curve(p_arr, grid[:, None] * alloc[None, :], m, tox, tm)
 
 
 # --- Monte Carlo check -----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SimulatedSelection:
-    """Selection frequencies from simulated trials.
+    r"""Selection frequencies from simulated trials (returned by :func:`simulate_selection`).
 
     Attributes
     ----------
     probabilities : numpy.ndarray
-        Fraction of trials selecting each dose (dose 1 first).
+        Fraction of trials selecting each dose (dose 1 first); they sum to 1.
     se : numpy.ndarray
-        Monte Carlo standard error of each fraction, :math:`\\sqrt{\\hat q (1 - \\hat q) / N}`.
+        Monte Carlo standard error of each fraction, :math:`\sqrt{\hat q (1 - \hat q) / N}`.
     n_trials : int
         Number of simulated trials N.
+    seed : int or None
+        The seed used (None when a Generator was passed).
     """
 
     probabilities: np.ndarray
     se: np.ndarray
     n_trials: int
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        probs = _validate.probabilities(self.probabilities, "probabilities", open_interval=False)
+        if not 2 <= probs.size <= MAX_ARMS:
+            raise ValueError(f"probabilities must give 2 or {MAX_ARMS} doses; got {probs.size}")
+        if abs(probs.sum() - 1.0) > 1e-9:
+            raise ValueError(f"probabilities must sum to 1; got {probs.sum()!r}")
+        se = _validate.real_array(self.se, "se", minimum=0.0, ndim=1, length=probs.size)
+        object.__setattr__(self, "probabilities", probs)
+        object.__setattr__(self, "se", se)
+        object.__setattr__(self, "n_trials", _validate.n_trials(self.n_trials))
+        object.__setattr__(self, "seed", _validate.seed(self.seed))
 
 
 def simulate_selection(p: Sequence[float], n_per_arm: int | Sequence[int], margin: MarginLike,
-                       n_trials: int = 100_000, seed: int | None = None, *,
-                       p_tox: Sequence[float] | None = None,
+                       n_trials: int = 100_000, seed: int | np.random.Generator | None = _validate.DEFAULT_SEED,
+                       *, p_tox: Sequence[float] | None = None,
                        tox_margin: MarginLike | None = None) -> SimulatedSelection:
     r"""Selection frequencies of the rule in simulated trials (a check on :func:`selection_probabilities`).
 
     Parameters
     ----------
-    p, n_per_arm, margin, p_tox, tox_margin
+    p, margin, p_tox, tox_margin
         As in :func:`selection_probabilities`.
+    n_per_arm : int or sequence of int
+        Patients per dose, each from 1 to :data:`dosecourse._validate.MAX_PATIENTS`.
     n_trials : int, default 100000
-        Number of simulated trials.
-    seed : int, optional
-        Seed of :func:`numpy.random.default_rng`, for reproducible results.
+        Number of simulated trials (at most :data:`dosecourse._validate.MAX_TRIALS`).
+    seed : int, None or numpy.random.Generator, default 2025
+        Random state (:func:`dosecourse._validate.rng`); the seed used is recorded in the result.
 
     Returns
     -------
     SimulatedSelection
-        Frequencies and Monte Carlo standard errors.
+        Frequencies, Monte Carlo standard errors, the number of trials and the seed.
 
     Raises
     ------
     ValueError, TypeError
-        As in :func:`selection_probabilities`, or if ``n_trials`` is not a whole number >= 1.
+        As in :func:`selection_probabilities`, or if ``n_trials`` or ``seed`` is invalid.
 
     Notes
     -----
-    All trials are drawn at once (responses :math:`X \sim \mathrm{Bin}(n_j, p_j)` as an ``(n_trials, K)``
-    array, toxicities independently) and the same integer rule as :func:`select_dose` is applied column by
-    column, so there is no loop over trials.
+    Trials are drawn in blocks of a million (responses :math:`X \sim \mathrm{Bin}(n_j, p_j)` as an
+    ``(n_trials, K)`` array, toxicities independently) and the same integer rule as :func:`select_dose` is
+    applied column by column, so there is no loop over trials.
 
     Examples
     --------
     >>> sim = simulate_selection([0.25, 0.35, 0.40], 30, 0.05, n_trials=20_000, seed=1)
     >>> exact = selection_probabilities([0.25, 0.35, 0.40], 30, 0.05)
-    >>> bool(np.all(np.abs(sim.probabilities - exact) < 3 * sim.se))
-    True
+    >>> bool(np.all(np.abs(sim.probabilities - exact) < 3 * sim.se)), sim.seed
+    (True, 1)
     """
     p_arr = _rates(p, "p")
-    tox = _tox_rates(p_tox, tox_margin, p_arr.size)
-    rule = _rule(n_per_arm, p_arr.size, margin, tox_margin)
-    n_trials = _validate.positive_int(n_trials, "n_trials")
-    rng = np.random.default_rng(seed)
-    x = rng.binomial(rule.n, p_arr, size=(n_trials, p_arr.size))
-    y = None if tox is None else rng.binomial(rule.n, tox, size=(n_trials, p_arr.size))
-    chosen = _select(x, rule, y)
-    freq = np.bincount(chosen, minlength=p_arr.size) / n_trials
-    return SimulatedSelection(freq, np.sqrt(freq * (1.0 - freq) / n_trials), n_trials)
+    k = p_arr.size
+    tox = _tox_rates(p_tox, tox_margin, k)
+    n = _arm_sizes(n_per_arm, k, maximum=_validate.MAX_PATIENTS)
+    m = _exact(margin, "margin")
+    rule = _rule(n, m, None if tox_margin is None else _exact(tox_margin, "tox_margin"))
+    n_trials = _validate.n_trials(n_trials)
+    gen, used = _validate.rng(seed)
+    counts = np.zeros(k, dtype=np.int64)
+    for start in range(0, n_trials, _SIM_CHUNK):
+        size = min(_SIM_CHUNK, n_trials - start)
+        x = gen.binomial(n, p_arr, size=(size, k))
+        y = None if tox is None else gen.binomial(n, tox, size=(size, k))
+        counts += np.bincount(_select(x, rule, y), minlength=k)
+    freq = counts / n_trials
+    return SimulatedSelection(freq, np.sqrt(freq * (1.0 - freq) / n_trials), n_trials, used)
 
 
 # --- correct selection and sample size ------------------------------------------------------------------------
@@ -427,7 +575,7 @@ def correct_dose(p: Sequence[float], margin: MarginLike, correct: str | int = LO
     Parameters
     ----------
     p : sequence of float
-        True response rates, lowest dose first.
+        True response rates, lowest dose first (2 or 3 doses).
     margin : float, int or Fraction
         The rule's margin :math:`\lambda \ge 0`.
     correct : "lowest_within_margin" or int, default "lowest_within_margin"
@@ -444,12 +592,24 @@ def correct_dose(p: Sequence[float], margin: MarginLike, correct: str | int = LO
     Raises
     ------
     ValueError
-        If ``correct`` is neither the option string nor a dose number 1..K, or other arguments are invalid.
+        If ``correct`` is neither one of :data:`CORRECT_OPTIONS` nor a dose number 1..K, or another argument is
+        invalid.
+    TypeError
+        If ``correct`` is neither a string nor a whole number.
 
     Notes
     -----
-    Efficacy alone defines the default; with a toxicity guard, name the correct dose explicitly if toxicity
-    should change it.
+    The default is the target the selection rule aims at:
+
+    .. math:: j^\ast = \min\{\, j : \max_i p_i - p_j \le \lambda \,\}.
+
+    It is one dose, defined on efficacy, and depends on the margin: a higher dose is right only if it is
+    truly better than every lower dose by more than :math:`\lambda`.  This is *not* the correct dose of the
+    escalation chapters, :func:`dosecourse.escalation.correct_doses`, which is defined on toxicity: the dose
+    (or every dose tied) whose true DLT probability is closest to the target DLT rate, with no margin and no
+    preference for the lower dose.  The two answer different questions (which tolerated dose is active
+    enough, against which dose is the MTD) and may differ on the same trial.  With a toxicity guard, name the
+    correct dose explicitly if toxicity should change it.
 
     Examples
     --------
@@ -461,9 +621,7 @@ def correct_dose(p: Sequence[float], margin: MarginLike, correct: str | int = LO
     p_arr = _rates(p, "p")
     m = _exact(margin, "margin")
     if isinstance(correct, str):
-        if correct != LOWEST_WITHIN_MARGIN:
-            raise ValueError(f"correct must be {LOWEST_WITHIN_MARGIN!r} or a dose number 1..{p_arr.size}; "
-                             f"got {correct!r}")
+        _validate.one_of(correct, "correct", CORRECT_OPTIONS)
         exact_p = [Fraction(repr(float(q))) for q in p_arr]
         best = max(exact_p)
         return next(j for j, q in enumerate(exact_p, start=1) if best - q <= m)
@@ -493,13 +651,19 @@ def probability_correct_selection(p: Sequence[float], n_per_arm: int | Sequence[
     ValueError, TypeError
         As in :func:`selection_probabilities` and :func:`correct_dose`.
 
+    Notes
+    -----
+    :math:`\mathrm{PCS} = P(\text{select } j^\ast)` with :math:`j^\ast` from :func:`correct_dose` and the
+    selection probabilities of :func:`selection_probabilities`.
+
     Examples
     --------
     >>> round(probability_correct_selection([0.30, 0.50], 30, 0.10), 3)   # dose 2 is right
     0.751
     """
+    right = correct_dose(p, margin, correct)
     probs = selection_probabilities(p, n_per_arm, margin, p_tox=p_tox, tox_margin=tox_margin)
-    return float(probs[correct_dose(p, margin, correct) - 1])
+    return float(probs[right - 1])
 
 
 @dataclass(frozen=True)
@@ -529,6 +693,22 @@ class SelectionSampleSize:
     n_grid: np.ndarray
     pcs_curve: np.ndarray
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "n", _validate.positive_int(self.n, "n"))
+        if isinstance(self.n_per_arm, (str, bytes)) or np.ndim(self.n_per_arm) != 1:
+            raise TypeError(f"n_per_arm must be a sequence of 2 or {MAX_ARMS} arm sizes; got {self.n_per_arm!r}")
+        sizes = _arm_sizes(self.n_per_arm, len(self.n_per_arm), maximum=_validate.MAX_PATIENTS)
+        if not 2 <= sizes.size <= MAX_ARMS:
+            raise ValueError(f"n_per_arm must give 2 or {MAX_ARMS} arm sizes; got {sizes.size}")
+        object.__setattr__(self, "n_per_arm", tuple(int(v) for v in sizes))
+        object.__setattr__(self, "pcs", _validate.probability(self.pcs, "pcs", open_interval=False))
+        object.__setattr__(self, "correct", _validate.dose(self.correct, sizes.size, "correct"))
+        grid = _validate.whole_array(self.n_grid, "n_grid", minimum=1, ndim=1)
+        curve = _validate.real_array(self.pcs_curve, "pcs_curve", minimum=0.0, maximum=1.0, ndim=1,
+                                     length=grid.size)
+        object.__setattr__(self, "n_grid", grid)
+        object.__setattr__(self, "pcs_curve", curve)
+
 
 def sample_size_for_selection(p: Sequence[float], margin: MarginLike, target_pcs: float,
                               correct: str | int = LOWEST_WITHIN_MARGIN, n_max: int = 200, *,
@@ -546,7 +726,7 @@ def sample_size_for_selection(p: Sequence[float], margin: MarginLike, target_pcs
     correct : "lowest_within_margin" or int, default "lowest_within_margin"
         Which dose is right (see :func:`correct_dose`).
     n_max : int, default 200
-        Largest multiplier searched.
+        Largest multiplier searched (so that no arm exceeds :data:`MAX_ARM_SIZE`).
     allocation : sequence of int, optional
         Allocation ratio, e.g. ``(1, 2)``: dose j gets ``allocation[j] * n`` patients.  Default equal.
     sustained : bool, default True
@@ -560,18 +740,18 @@ def sample_size_for_selection(p: Sequence[float], margin: MarginLike, target_pcs
 
     Raises
     ------
-    ValueError
-        If the target is not reached for any n <= ``n_max`` (the message gives the highest PCS found), or an
-        argument is invalid.
-    TypeError
-        If an argument has the wrong type.
+    TargetNotReached
+        (a ``ValueError``) If the target is not reached for any n <= ``n_max``; the message gives the highest
+        PCS found.
+    ValueError, TypeError
+        If an argument is invalid.
 
     Notes
     -----
-    The search scans n = 1..n_max upward and evaluates the exact PCS at each (no normal approximation).
-    In both modes PCS(n) >= target and PCS(n - 1) < target.  A target can be unreachable at any n: when the
-    correct dose's true advantage equals the margin, or the lower dose is right and the doses have equal rates,
-    PCS tends to about 1/2, not 1.
+    The search evaluates the exact PCS at every n = 1..n_max (:func:`selection_curve`; no normal
+    approximation).  In both modes PCS(n) >= target and PCS(n - 1) < target.  A target can be unreachable at
+    any n: when the correct dose's true advantage equals the margin, or the lower dose is right and the doses
+    have equal rates, PCS tends to about 1/2, not 1.
 
     References
     ----------
@@ -590,12 +770,11 @@ def sample_size_for_selection(p: Sequence[float], margin: MarginLike, target_pcs
     k = p_arr.size
     alloc = _allocation(allocation, k)
     target = _validate.probability(target_pcs, "target_pcs")
-    n_max = _validate.positive_int(n_max, "n_max")
-    tox = _tox_rates(p_tox, tox_margin, k)
+    n_max = _validate.positive_int(n_max, "n_max", maximum=MAX_ARM_SIZE // int(alloc.max()))
+    sustained = _validate.boolean(sustained, "sustained")
     right = correct_dose(p_arr, margin, correct) - 1
     grid = np.arange(1, n_max + 1)
-    curve = np.array([_exact_selection(p_arr, _rule(alloc * m, k, margin, tox_margin), tox)[right]
-                      for m in grid])
+    curve = selection_curve(p_arr, grid, margin, allocation=alloc, p_tox=p_tox, tox_margin=tox_margin)[:, right]
     reached = curve >= target
     if sustained:
         misses = np.flatnonzero(~reached)
@@ -604,20 +783,20 @@ def sample_size_for_selection(p: Sequence[float], margin: MarginLike, target_pcs
         idx = int(np.argmax(reached)) if reached.any() else n_max
     if idx >= n_max:
         best = int(np.argmax(curve))
-        raise ValueError(
+        raise TargetNotReached(
             f"target_pcs {target} is not reached for n <= n_max = {n_max}: the highest PCS of dose {right + 1} "
             f"is {curve[best]:.4f} at n = {grid[best]}; raise n_max, lower the target, or check that the "
             f"correct dose can be told apart by the margin (PCS tends to about 1/2 when the true difference "
-            f"equals the margin)")
+            f"equals the margin)", int(grid[best]), float(curve[best]))
     n = int(grid[idx])
     return SelectionSampleSize(n, tuple(int(v) for v in alloc * n), float(curve[idx]), right + 1, grid, curve)
 
 
-# --- presentation ----------------------------------------------------------------------------------------------
+# --- presentation in words and tables ---------------------------------------------------------------------------
 
-def _fmt(value: MarginLike) -> str:
+def _fmt(value: MarginLike, name: str = "margin") -> str:
     """A margin for display: up to four significant digits."""
-    return f"{float(_exact(value, 'margin')):.4g}"
+    return f"{float(_exact(value, name)):.4g}"
 
 
 def describe_rule(margin: MarginLike, tox_margin: MarginLike | None = None, lang: str = "en") -> str:
@@ -640,6 +819,8 @@ def describe_rule(margin: MarginLike, tox_margin: MarginLike | None = None, lang
     ------
     ValueError
         If a margin is negative or ``lang`` is unknown.
+    TypeError
+        If a margin is not a number.
 
     Examples
     --------
@@ -652,22 +833,7 @@ def describe_rule(margin: MarginLike, tox_margin: MarginLike | None = None, lang
     m = _fmt(margin)
     if tox_margin is None:
         return t("exp_describe", lang, margin=m)
-    return t("exp_describe_tox", lang, margin=m, tox_margin=_fmt(tox_margin))
-
-
-def _grid(n_grid: Iterable[int]) -> list[int]:
-    """The sample sizes of a table or figure as a non-empty list of whole numbers >= 1."""
-    if isinstance(n_grid, (str, bytes)) or not isinstance(n_grid, Iterable):
-        raise TypeError(f"n_grid must be a sequence of whole numbers >= 1; got {n_grid!r}")
-    values = [_validate.positive_int(v, "n_grid") for v in n_grid]
-    if not values:
-        raise ValueError("n_grid must not be empty")
-    return values
-
-
-def _allocation(allocation: Sequence[int] | None, k: int) -> np.ndarray:
-    """Allocation ratio as an int array (all ones when ``None``)."""
-    return np.ones(k, dtype=np.int64) if allocation is None else _arm_sizes(allocation, k, "allocation")
+    return t("exp_describe_tox", lang, margin=m, tox_margin=_fmt(tox_margin, "tox_margin"))
 
 
 def selection_table(p: Sequence[float], n_grid: Iterable[int], margin: MarginLike, lang: str = "en", *,
@@ -697,7 +863,7 @@ def selection_table(p: Sequence[float], n_grid: Iterable[int], margin: MarginLik
     Raises
     ------
     ValueError, TypeError
-        As in :func:`selection_probabilities`, or if ``n_grid`` is empty or ``lang`` unknown.
+        As in :func:`selection_curve`, or if ``lang`` is unknown.
 
     Examples
     --------
@@ -709,66 +875,14 @@ def selection_table(p: Sequence[float], n_grid: Iterable[int], margin: MarginLik
     p_arr = _rates(p, "p")
     k = p_arr.size
     alloc = _allocation(allocation, k)
-    tox = _tox_rates(p_tox, tox_margin, k)
+    grid = _grid(n_grid, alloc)
     right = correct_dose(p_arr, margin, correct)
+    probs = selection_curve(p_arr, grid, margin, allocation=alloc, p_tox=p_tox, tox_margin=tox_margin)
     rows = []
-    for m in _grid(n_grid):
+    for m, row in zip(grid, probs):
         sizes = alloc * m
-        probs = _exact_selection(p_arr, _rule(sizes, k, margin, tox_margin), tox)
-        rows.append(["/".join(str(v) for v in sizes), int(sizes.sum()), *probs, probs[right - 1]])
+        rows.append(["/".join(str(v) for v in sizes), int(sizes.sum()), *row, row[right - 1]])
     columns = [t("exp_col_n_per_arm", lang), t("exp_col_total", lang),
                *(t("exp_col_select", lang, dose=j) for j in range(1, k + 1)),
                t("exp_col_pcs", lang, dose=right)]
     return pd.DataFrame(rows, columns=columns)
-
-
-def selection_figure(p: Sequence[float], n_grid: Iterable[int], margin: MarginLike, lang: str = "en", *,
-                     allocation: Sequence[int] | None = None, correct: str | int = LOWEST_WITHIN_MARGIN,
-                     p_tox: Sequence[float] | None = None, tox_margin: MarginLike | None = None) -> Figure:
-    """Probability of selecting each dose against the number of patients per arm.
-
-    Parameters
-    ----------
-    p, n_grid, margin, lang, allocation, correct, p_tox, tox_margin
-        As in :func:`selection_table`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One line per dose; the correct dose is drawn thicker and marked in the legend.
-
-    Raises
-    ------
-    ValueError, TypeError
-        As in :func:`selection_table`.
-
-    Examples
-    --------
-    >>> fig = selection_figure([0.30, 0.50], range(10, 61, 10), 0.10, "zh-tw")
-    >>> len(fig.axes[0].get_lines())
-    2
-    >>> from matplotlib import pyplot as plt; plt.close(fig)
-    """
-    lang = check_lang(lang)
-    p_arr = _rates(p, "p")
-    k = p_arr.size
-    alloc = _allocation(allocation, k)
-    tox = _tox_rates(p_tox, tox_margin, k)
-    right = correct_dose(p_arr, margin, correct)
-    grid = np.array(_grid(n_grid))
-    probs = np.array([_exact_selection(p_arr, _rule(alloc * m, k, margin, tox_margin), tox) for m in grid])
-    fig, ax = new_figure(lang)
-    for j in range(k):
-        label = t("exp_legend_dose", lang, dose=j + 1, rate=f"{100 * p_arr[j]:.0f}")
-        if j + 1 == right:
-            label = t("exp_legend_correct", lang, label=label)
-        ax.plot(grid, probs[:, j], marker="o", markersize=3, color=OKABE_ITO[j],
-                linewidth=2.6 if j + 1 == right else 1.4, label=label)
-    equal = bool(np.all(alloc == alloc[0]))
-    ax.set_xlabel(t("exp_axis_n_per_arm", lang) if equal
-                  else t("exp_axis_n_alloc", lang, ratio=":".join(str(v) for v in alloc)))
-    ax.set_ylabel(t("exp_axis_probability", lang))
-    ax.set_ylim(0, 1)
-    ax.set_title(t("exp_fig_title", lang, margin=_fmt(margin)), loc="left")
-    ax.legend(loc="best")
-    return fig

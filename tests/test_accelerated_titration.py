@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dosecourse import escalation as esc
+from dosecourse.escalation import NO_DOSE, TrialData
 from dosecourse.escalation.accelerated_titration import AcceleratedTitration
 from dosecourse.escalation.three_plus_three import ThreePlusThree
-from dosecourse.i18n import catalogue
 
 
 def p_escalate(p):
@@ -71,7 +70,7 @@ def test_exact_agrees_with_simulation(variant, true_tox):
     design = AcceleratedTitration(n_doses=5, variant=variant)
     n_trials = 20_000
     exact = design.exact(true_tox)
-    sim = esc.simulate(design, true_tox, n_trials, seed=5)
+    sim = design.simulate(true_tox, n_trials=n_trials, seed=5).summary()
     se_sel = np.maximum(np.sqrt(exact.selection * (1 - exact.selection) / n_trials), sim.selection_se)
     assert np.all(np.abs(sim.selection - exact.selection) <= 4 * se_sel)
     se_none = max(np.sqrt(exact.no_selection * (1 - exact.no_selection) / n_trials), sim.no_selection_se)
@@ -84,28 +83,26 @@ def test_exact_agrees_with_simulation(variant, true_tox):
 
 def test_exact_equals_brute_force_enumeration_through_next_dose():
     # Independent of exact()'s layered, merged enumeration: a plain recursion over every cohort outcome that
-    # only calls the public next_cohort_size / next_dose.
+    # only calls next_dose / select and the cohort size hook (_cohort_size, as pathways() uses it).
     from scipy.stats import binom
 
     tox = np.array([0.02, 0.04, 0.06, 0.08, 0.10])
     design = AcceleratedTitration(n_doses=5)
     patients, selection = np.zeros(5), np.zeros(6)
 
-    def walk(n, y, dose, prob):
-        size = design.next_cohort_size(n, y, dose)
+    def walk(trial, dose, prob):
+        size = design._cohort_size(trial, dose)
         for k in range(size + 1):
-            n2, y2 = n.copy(), y.copy()
-            n2[dose - 1] += size
-            y2[dose - 1] += k
+            after = trial.add(dose, k, size=size)
             p = prob * binom.pmf(k, size, tox[dose - 1])
-            decision = design.next_dose(n2, y2, dose)
-            if decision.dose is None:
-                patients[:] += p * n2
-                selection[decision.fields["mtd"] or 0] += p
+            decision = design.next_dose(after)
+            if decision.dose == NO_DOSE:
+                patients[:] += p * after.n
+                selection[design.select(after)] += p
             else:
-                walk(n2, y2, decision.dose, p)
+                walk(after, decision.dose, p)
 
-    walk(np.zeros(5, int), np.zeros(5, int), 1, 1.0)
+    walk(TrialData.empty(5), 1, 1.0)
     oc = design.exact(tox)
     np.testing.assert_allclose(oc.patients, patients, atol=1e-12)
     np.testing.assert_allclose(oc.selection, selection[1:], atol=1e-12)
@@ -114,47 +111,51 @@ def test_exact_equals_brute_force_enumeration_through_next_dose():
 
 @pytest.mark.parametrize("variant, start", [("de-escalation", 1), ("escalation-only", 1), ("de-escalation", 2)])
 def test_vectorised_simulation_equals_sequential_next_dose(variant, start):
-    # Reference: a plain loop calling next_dose / next_cohort_size on the same uniform draws (a cohort of c
-    # patients in step m of trial i uses u[i, m, :c]).
+    # Reference: a plain loop calling next_dose / select and the cohort-size hook on the same uniform draws (a
+    # cohort of c patients in step m of trial i uses u[i, m, :c]).
     design = AcceleratedTitration(n_doses=5, start_dose=start, variant=variant)
     true_tox = np.array([0.05, 0.15, 0.30, 0.45, 0.60])
     u = np.random.default_rng(3).random((2000, design.n_cohorts, 3))
     selected, n_vec, y_vec = design._trials(true_tox, u)
     for i in range(u.shape[0]):
-        n, y = np.zeros(5, int), np.zeros(5, int)
+        trial = TrialData.empty(5)
         dose, m = start, 0
-        while dose is not None:
-            size = design.next_cohort_size(n, y, dose)
+        while dose != NO_DOSE:
+            size = design._cohort_size(trial, dose)
             dlts = int((u[i, m, :size] < true_tox[dose - 1]).sum())
-            n[dose - 1] += size
-            y[dose - 1] += dlts
-            decision = design.next_dose(n, y, dose)
+            trial = trial.add(dose, dlts, size=size)
+            decision = design.next_dose(trial)
             dose, m = decision.dose, m + 1
-        np.testing.assert_array_equal(n_vec[i], n)
-        np.testing.assert_array_equal(y_vec[i], y)
-        assert selected[i] == (decision.fields["mtd"] or 0)
-        assert n.max() <= 6
+        np.testing.assert_array_equal(n_vec[i], trial.n)
+        np.testing.assert_array_equal(y_vec[i], trial.y)
+        assert selected[i] == design.select(trial) == (decision.fields["mtd"] or NO_DOSE)
+        assert trial.n.max() <= 6
 
 
 def test_decisions():
     design = AcceleratedTitration(n_doses=4)
-    d = design.next_dose([1, 0, 0, 0], [0, 0, 0, 0], 1)
+    # the size of the next cohort: the decision's reason gives it ("add"), and it is the design's cohort hook
+    one = TrialData([1, 0, 0, 0], [0, 0, 0, 0], current=1)
+    d = design.next_dose(one)
     assert (d.action, d.dose, d.key) == ("escalate", 2, "atd_accelerate")
-    assert design.next_cohort_size([1, 0, 0, 0], [0, 0, 0, 0], 2) == 1
-    d = design.next_dose([1, 1, 0, 0], [0, 1, 0, 0], 2)
+    assert design._cohort_size(one, 2) == d.fields["add"] == 1
+    switch = TrialData([1, 1, 0, 0], [0, 1, 0, 0], current=2)
+    d = design.next_dose(switch)
     assert (d.action, d.dose, d.key) == ("stay", 2, "atd_switch_dlt")
-    assert design.next_cohort_size([1, 1, 0, 0], [0, 1, 0, 0], 2) == 2
-    d = design.next_dose([1, 1, 1, 1], [0, 0, 0, 0], 4)
+    assert design._cohort_size(switch, 2) == d.fields["add"] == 2
+    d = design.next_dose(TrialData([1, 1, 1, 1], [0, 0, 0, 0], current=4))
     assert (d.action, d.dose, d.key) == ("stay", 4, "atd_switch_top")
     # after the switch: 2/3 at dose 2 -> back to dose 1, which had a single patient: two more join it
-    d = design.next_dose([1, 3, 0, 0], [0, 2, 0, 0], 2)
+    back = TrialData([1, 3, 0, 0], [0, 2, 0, 0], current=2)
+    d = design.next_dose(back)
     assert (d.action, d.dose) == ("de-escalate", 1)
-    assert design.next_cohort_size([1, 3, 0, 0], [0, 2, 0, 0], 1) == 2
+    assert design._cohort_size(back, 1) == d.fields["add"] == 2
     # escalation-only declares the dose below the MTD even with its single patient
-    d = AcceleratedTitration(n_doses=4, variant="escalation-only").next_dose([1, 3, 0, 0], [0, 2, 0, 0], 2)
-    assert (d.action, d.fields["mtd"]) == ("stop", 1)
-    with pytest.raises(ValueError, match="1 \\(accelerated phase\\), 3 or 6"):
-        design.next_dose([2, 0, 0, 0], [0, 0, 0, 0], 1)
+    only = AcceleratedTitration(n_doses=4, variant="escalation-only")
+    d = only.next_dose(back)
+    assert (d.action, d.fields["mtd"], only.select(back)) == ("stop", 1, 1)
+    with pytest.raises(ValueError, match=r"^data: Accelerated titration decides after 1, 3, 6 patients"):
+        design.next_dose(TrialData([2, 0, 0, 0], [0, 0, 0, 0], current=1))
 
 
 def test_pathways_tables_and_text():
@@ -169,9 +170,6 @@ def test_pathways_tables_and_text():
     assert "Simon et al. 1997" in en and "grade 2" in en
     assert "加速滴定設計" in zh and "2 級毒性" in zh
     assert design.max_n == 24
-    for key, texts in catalogue().items():
-        if key.startswith("atd_"):
-            assert set(texts) == {"en", "zh-tw"}, key
 
 
 @settings(max_examples=30, deadline=None)

@@ -12,22 +12,21 @@ Sources of expected numbers
   here independently of the package: lambdas with 40-digit decimal logarithms, elimination counts with exact
   rational binomial sums (Pr(p > phi | y of n, Beta(1, 1)) = P(Bin(n + 1, phi) <= y)).
 * The BOIN tutorial's worked trial (Yuan et al., BOIN tutorial p. 25), transcribed in
-  tests/reference/published/boin_tutorial_path.json.
+  dosecourse/data/boin_tutorial_path.json (``dosecourse.data.load("boin_tutorial_path")``).
 """
 
-import json
 import math
 from decimal import Decimal, getcontext
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from dosecourse import data
 from dosecourse import escalation as esc
+from dosecourse.escalation import NO_DOSE, TrialData
 
-PUBLISHED = Path(__file__).parent / "reference" / "published"
 getcontext().prec = 40
 
 
@@ -139,7 +138,7 @@ def test_extrasafe_stop_row():
 
 # ---------------------------------------------------------------------------------------------- next_dose
 def test_reason_text():
-    decision = esc.BOIN(0.3, 5).next_dose([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1)
+    decision = esc.BOIN(0.3, 5).next_dose(TrialData([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1))
     assert (decision.action, decision.dose) == ("escalate", 2)
     assert decision.reason() == "escalate: 0/3 DLTs, 0.000 <= lambda_e = 0.236"
     assert decision.reason("zh-tw") == "升高劑量：3 位病人中 0 位發生 DLT，0.000 <= λe = 0.236"
@@ -148,12 +147,10 @@ def test_reason_text():
 def test_tutorial_trial_path():
     # BOIN tutorial worked example (target 0.3, 5 doses, cohorts of 3): the dose recommended after each cohort
     design = esc.BOIN(0.3, 5)
-    for case in json.loads((PUBLISHED / "boin_tutorial_path.json").read_text()):
-        cohorts = esc.parse_outcomes(case["outcomes"])
-        n, y, _ = esc.tally(cohorts, 5)
-        decision = design.next_dose(n, y, cohorts[-1].dose)
+    for case in data.load("boin_tutorial_path")["paths"]:
+        decision = design.next_dose(case["outcomes"])       # the last cohort's dose is the current dose
         assert decision.dose == case["dose"], case["outcomes"]
-        assert (decision.dose is not None) == case["continue"]
+        assert (decision.dose != NO_DOSE) == case["continue"]
 
 
 @pytest.mark.parametrize("n, y, current, action, dose, key", [
@@ -163,33 +160,34 @@ def test_tutorial_trial_path():
     ([3, 0, 0], [2, 0, 0], 1, "stay", 1, "interval_stay_lowest"),            # de-escalate at dose 1 = stay
     ([3, 3, 3], [0, 0, 3], 2, "stay", 2, "interval_stay_eliminated"),        # dose 3 eliminated (3/3)
     ([3, 3, 3], [0, 0, 3], 3, "de-escalate", 2, "interval_eliminate"),       # 3/3: Pr = 0.9919 > 0.95
-    ([3, 0, 0], [3, 0, 0], 1, "stop", None, "interval_stop_toxic"),          # dose 1 eliminated: stop
+    ([3, 0, 0], [3, 0, 0], 1, "stop", NO_DOSE, "interval_stop_toxic"),       # dose 1 eliminated: stop
 ])
 def test_next_dose_rules(n, y, current, action, dose, key):
-    decision = esc.BOIN(0.3, 3).next_dose(n, y, current)
+    decision = esc.BOIN(0.3, 3).next_dose(TrialData(n, y, current=current))
     assert (decision.action, decision.dose, decision.key) == (action, dose, key)
 
 
 def test_elimination_reported():
-    decision = esc.BOIN(0.3, 3).next_dose([3, 3, 3], [0, 0, 3], 2)
+    decision = esc.BOIN(0.3, 3).next_dose(TrialData([3, 3, 3], [0, 0, 3], current=2))
     assert decision.eliminated == 3
     assert "dose 3 has been eliminated" in decision.reason()
 
 
 def test_extrasafe_stops_at_dose_one():
     # 2/3 at dose 1: Pr(p > 0.3) = 0.9163 > 0.95 - 0.05 (extra-safe) but not > 0.95
-    assert esc.BOIN(0.3, 3).next_dose([3, 0, 0], [2, 0, 0], 1).action == "stay"
-    decision = esc.BOIN(0.3, 3, extrasafe=True).next_dose([3, 0, 0], [2, 0, 0], 1)
+    two_of_three = TrialData([3, 0, 0], [2, 0, 0], current=1)
+    assert esc.BOIN(0.3, 3).next_dose(two_of_three).action == "stay"
+    decision = esc.BOIN(0.3, 3, extrasafe=True).next_dose(two_of_three)
     assert (decision.action, decision.key) == ("stop", "interval_stop_extrasafe")
 
 
 def test_n_earlystop_needs_a_stay():
     # get.oc: stop at n.earlystop only when the decision is stay (or the dose cannot move)
     design = esc.BOIN(0.3, 3, n_earlystop=9)
-    assert design.next_dose([9, 0, 0], [2, 0, 0], 1).action == "escalate"        # 2/9 = 0.222 <= 0.236
-    assert design.next_dose([0, 9, 0], [0, 3, 0], 2).key == "interval_stop_earlystop"
-    assert design.next_dose([0, 0, 9], [0, 0, 0], 3).action == "stop"             # escalate at the top
-    assert design.next_dose([0, 9, 0], [0, 5, 0], 2).action == "de-escalate"
+    assert design.next_dose(TrialData([9, 0, 0], [2, 0, 0], current=1)).action == "escalate"  # 2/9 <= 0.236
+    assert design.next_dose(TrialData([0, 9, 0], [0, 3, 0], current=2)).key == "interval_stop_earlystop"
+    assert design.next_dose(TrialData([0, 0, 9], [0, 0, 0], current=3)).action == "stop"  # escalate at the top
+    assert design.next_dose(TrialData([0, 9, 0], [0, 5, 0], current=2)).action == "de-escalate"
 
 
 def test_describe_gives_the_numbers_in_both_languages():
@@ -207,8 +205,8 @@ def test_describe_gives_the_numbers_in_both_languages():
 def test_simulation_reproducible_and_consistent():
     design = esc.BOIN(0.3, 5)
     tox = [0.05, 0.15, 0.30, 0.45, 0.60]
-    a = esc.simulate(design, tox, 2000, seed=7)
-    b = esc.simulate(design, tox, 2000, seed=7)
+    a = design.simulate(tox, n_trials=2000, seed=7).summary()
+    b = design.simulate(tox, n_trials=2000, seed=7).summary()
     np.testing.assert_array_equal(a.selection, b.selection)
     assert a.selection.sum() + a.no_selection == pytest.approx(1)
     assert a.patients.sum() == pytest.approx(a.total_n)
@@ -244,16 +242,16 @@ def test_bad_design_arguments(kwargs, exc, word):
 
 
 @pytest.mark.parametrize("n, y, current, exc, word", [
-    ([3, 0, 0], [0, 0], 1, ValueError, "y"),
-    ([3, -3, 0], [0, 0, 0], 1, ValueError, "n"),
-    ([3, 0, 0], [4, 0, 0], 1, ValueError, "y"),
-    ([3, 0, 0], [0, 0, 0], 4, ValueError, "current"),
-    ([3, 0, 0], [0, 0, 0], 2, ValueError, "current"),           # no patients at the current dose
-    ([3, 0, 0], [0, 0, 0], 1.0, TypeError, "current"),
+    ([3, 0, 0], [0, 0], 1, ValueError, r"^y must have one count per dose"),
+    ([3, -3, 0], [0, 0, 0], 1, ValueError, r"^n must not be negative"),
+    ([3, 0, 0], [4, 0, 0], 1, ValueError, r"^y cannot exceed n"),
+    ([3, 0, 0], [0, 0, 0], 4, ValueError, r"^current must be a whole number"),
+    ([3, 0, 0], [0, 0, 0], 2, ValueError, r"^current: no patients"),       # no patients at the current dose
+    ([3, 0, 0], [0, 0, 0], 1.0, TypeError, r"^current must be a whole number"),
 ])
 def test_bad_next_dose_arguments(n, y, current, exc, word):
     with pytest.raises(exc, match=word):
-        esc.BOIN(0.3, 3).next_dose(n, y, current)
+        esc.BOIN(0.3, 3).next_dose(TrialData(n, y, current=current))
 
 
 @pytest.mark.parametrize("tox, exc, word", [
@@ -264,6 +262,6 @@ def test_bad_next_dose_arguments(n, y, current, exc, word):
 def test_bad_true_tox(tox, exc, word):
     design = esc.BOIN(0.3, 3)
     with pytest.raises(exc, match=word):
-        esc.simulate(design, tox, 10)
+        design.simulate(tox, n_trials=10)
     with pytest.raises(exc, match=word):
         design.exact(tox)

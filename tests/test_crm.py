@@ -4,9 +4,6 @@ Every expected number names its source.  The independent posterior used as a ref
 dfcrm's formulas with scipy.integrate.quad over the whole real line; the package itself uses a fixed grid.
 """
 
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,11 +11,11 @@ from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import expit, logit
 
-from dosecourse import escalation as esc
+from dosecourse import data
+from dosecourse.escalation import NO_DOSE, TrialData
 from dosecourse.escalation.crm import CRM, crm_posterior, crm_skeleton
-from dosecourse.i18n import catalogue
 
-REFERENCE = Path(__file__).parent / "reference" / "published" / "crm_cheung2011_table3_2.json"
+REFERENCE = "crm_cheung2011_table3_2"   # dosecourse/data/crm_cheung2011_table3_2.json
 
 
 def quad_posterior(skeleton, n, y, model="empiric", prior_var=1.34, a0=3.0):
@@ -93,10 +90,10 @@ def test_skeleton_checks_its_arguments():
 
 def test_cheung_2011_table_3_2_patient_by_patient():
     # Cheung (2011), Dose Finding by the Continual Reassessment Method, Table 3.2 (p. 26), transcribed in
-    # tests/reference/published/crm_cheung2011_table3_2.json: logistic model a0 = 3, prior N(0, 1.34),
+    # dosecourse/data/crm_cheung2011_table3_2.json: logistic model a0 = 3, prior N(0, 1.34),
     # skeleton (0.05, 0.12, 0.25, 0.40, 0.55), target 0.25, start at dose 3.  Patient i has a DLT when
     # u_i < true_tox[dose]; the next patient gets the recommended dose (this trial applies no restriction).
-    ref = json.loads(REFERENCE.read_text())
+    ref = data.load(REFERENCE)
     levels, tox, dose = [], [], ref["start"]
     for i, u in enumerate(ref["u"]):
         assert dose == ref["doses"][i]
@@ -114,19 +111,18 @@ def test_cheung_2011_table_3_2_patient_by_patient():
 
 def test_cheung_2011_table_3_2_through_the_design():
     # Same trial (Cheung 2011, Table 3.2) run through CRM.next_dose with the restrictions switched off.
-    ref = json.loads(REFERENCE.read_text())
+    ref = data.load(REFERENCE)
     design = CRM(ref["skeleton"], ref["target"], cohort_size=1, n_cohorts=20, start_dose=ref["start"],
                  model="logistic", no_skip=False, coherence=False)
-    n, y = np.zeros(5, int), np.zeros(5, int)
+    trial = TrialData.empty(5)
     dose = ref["start"]
     for i in range(20):
         assert dose == ref["doses"][i]
-        n[dose - 1] += 1
-        y[dose - 1] += ref["tox"][i]
-        decision = design.next_dose(n, y, dose, last_cohort=(1, ref["tox"][i]))
+        trial = trial.add(dose, ref["tox"][i], size=1)       # last_cohort = (1, DLT)
+        decision = design.next_dose(trial)
         assert decision.fields["beta"] == pytest.approx(ref["beta_hat"][i], abs=0.005 + 1e-12)
         dose = decision.dose
-    assert design.select_mtd(n, y) == ref["final_mtd"]
+    assert design.select(trial) == ref["final_mtd"]
 
 
 def test_dfcrm_crm_help_page_example():
@@ -246,8 +242,8 @@ def test_arguments_are_checked():
         crm_posterior([0.1, 0.2], 0.2, [1], [2])
     with pytest.raises(ValueError, match="equal length"):
         crm_posterior([0.1, 0.2], 0.2, [1, 1], [0])
-    with pytest.raises(ValueError, match="last_cohort"):
-        CRM([0.1, 0.2], 0.2).next_dose([3, 0], [0, 0], 1, last_cohort=(3, 4))
+    with pytest.raises(ValueError, match=r"^last_cohort dlts must be a whole number"):
+        CRM([0.1, 0.2], 0.2).next_dose(TrialData([3, 0], [0, 0], current=1, last_cohort=(3, 4)))
 
 
 # --- the design ----------------------------------------------------------------------------------------------
@@ -255,17 +251,17 @@ def test_arguments_are_checked():
 def test_no_skipping_and_coherence():
     design = CRM([0.05, 0.10, 0.20, 0.35, 0.50], target=0.3, cohort_size=3)
     # 0/3 at dose 1: the model jumps far up (beta large), but escalation is one level at a time.
-    d = design.next_dose([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1, last_cohort=(3, 0))
+    d = design.next_dose(TrialData([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1, last_cohort=(3, 0)))
     assert d.fields["rec"] > 2 and (d.action, d.dose, d.key) == ("escalate", 2, "crm_no_skip")
     # 1/3 at dose 3 after 0/6 below: the model still recommends escalation, but 1/3 >= 0.3, so stay (coherence).
-    d = design.next_dose([3, 3, 3, 0, 0], [0, 0, 1, 0, 0], current=3, last_cohort=(3, 1))
+    d = design.next_dose(TrialData([3, 3, 3, 0, 0], [0, 0, 1, 0, 0], current=3, last_cohort=(3, 1)))
     assert d.fields["rec"] > 3 and (d.action, d.dose, d.key) == ("stay", 3, "crm_coherence")
     assert "coherence" in d.reason("en") and "一致性" in d.reason("zh-tw")
     # without last_cohort the coherence rule cannot apply: escalate one level
-    assert design.next_dose([3, 3, 3, 0, 0], [0, 0, 1, 0, 0], current=3).dose == 4
+    assert design.next_dose(TrialData([3, 3, 3, 0, 0], [0, 0, 1, 0, 0], current=3)).dose == 4
     # dfcrm's coherence restriction uses ">= target" (crmsim: sum(ynew)/mcohort >= target): 1/3 vs target 1/3
     exact = CRM([0.05, 0.10, 0.20, 0.35, 0.50], target=1 / 3, cohort_size=3)
-    assert exact.next_dose([3, 3, 3, 0, 0], [0, 0, 1, 0, 0], current=3, last_cohort=(3, 1)).dose <= 3
+    assert exact.next_dose(TrialData([3, 3, 3, 0, 0], [0, 0, 1, 0, 0], current=3, last_cohort=(3, 1))).dose <= 3
 
 
 def scenario_designs():
@@ -287,50 +283,44 @@ def test_vectorised_simulation_equals_sequential_next_dose(design, reasons):
     selected, n_vec, y_vec = design._trials(true_tox, u)
     keys = set()
     for i in range(u.shape[0]):
-        n, y = np.zeros(5, int), np.zeros(5, int)
+        trial = TrialData.empty(5)
         dose = design.start_dose
         for m in range(design.n_cohorts):
             dlts = int((u[i, m] < true_tox[dose - 1]).sum())
-            n[dose - 1] += design.cohort_size
-            y[dose - 1] += dlts
+            trial = trial.add(dose, dlts, size=design.cohort_size)   # last_cohort = (cohort_size, dlts)
             if m < design.n_cohorts - 1:
-                decision = design.next_dose(n, y, dose, last_cohort=(design.cohort_size, dlts))
+                decision = design.next_dose(trial)
                 keys.add(decision.key)
                 dose = decision.dose
-        np.testing.assert_array_equal(n_vec[i], n)
-        np.testing.assert_array_equal(y_vec[i], y)
-        assert selected[i] == design.select_mtd(n, y)
+        np.testing.assert_array_equal(n_vec[i], trial.n)
+        np.testing.assert_array_equal(y_vec[i], trial.y)
+        assert selected[i] == design.select(trial)
     assert keys == reasons
 
 
 def test_simulated_operating_characteristics_are_consistent():
     design = CRM(crm_skeleton(0.05, 0.3, 3, 5), 0.3, cohort_size=3, n_cohorts=10)
-    oc = esc.simulate(design, [0.05, 0.15, 0.30, 0.45, 0.60], n_trials=2000, seed=11)
+    oc = design.simulate([0.05, 0.15, 0.30, 0.45, 0.60], n_trials=2000, seed=11).summary()
     assert oc.selection.sum() + oc.no_selection == pytest.approx(1.0)
     assert oc.no_selection == 0 and oc.stopped == 0  # no early stopping, as dfcrm's crmsim
     assert oc.total_n == pytest.approx(30.0) and oc.patients.sum() == pytest.approx(30.0)
     assert oc.selection.argmax() == 2  # the dose at the target is the one most often selected
-    same = esc.simulate(design, [0.05, 0.15, 0.30, 0.45, 0.60], n_trials=2000, seed=11)
+    same = design.simulate([0.05, 0.15, 0.30, 0.45, 0.60], n_trials=2000, seed=11).summary()
     np.testing.assert_array_equal(oc.selection, same.selection)
-    with pytest.raises(TypeError, match="true_tox"):
-        esc.simulate(design, [0.05, 0.15, 0.30, 0.45, 0.60], n_trials=10, true_eff=[0.2] * 5)
+    with pytest.raises(TypeError, match=r"takes only true_tox; got unexpected \['true_eff'\]"):
+        design.simulate([0.05, 0.15, 0.30, 0.45, 0.60], n_trials=10, true_eff=[0.2] * 5)
 
 
 def test_pathways_and_describe():
     design = CRM([0.05, 0.10, 0.20, 0.35, 0.50], target=0.3, cohort_size=3)
     paths = design.pathways(n_cohorts=2)
     assert len(paths) == 16  # 4 outcomes of each of two cohorts; the CRM never stops early
+    assert NO_DOSE not in paths.iloc[:, 2].tolist()
     with pytest.raises(NotImplementedError):
         design.decision_table()
-    with pytest.raises(NotImplementedError):
-        design.exact([0.1] * 5)
+    # the CRM's operating characteristics are now exact too (tests/test_design_contract.py checks them)
+    assert design.has_exact and design.exact([0.1] * 5).exact
     en, zh = design.describe("en"), design.describe("zh-tw")
     assert "0.050, 0.100, 0.200, 0.350, 0.500" in en and "N(0, 1.34)" in en and "coherence" in en
     assert "連續再評估法" in zh and "0.050, 0.100, 0.200, 0.350, 0.500" in zh
 
-
-def test_every_crm_label_has_both_languages():
-    labels = {k: v for k, v in catalogue().items() if k.startswith("crm_")}
-    assert labels
-    for key, texts in labels.items():
-        assert set(texts) == {"en", "zh-tw"}, key

@@ -3,7 +3,7 @@
 Sources of expected numbers
 ---------------------------
 * Ji Y, Liu P, Li Y, Bekele BN (2010) Clin Trials 7:653, Fig. 2: 195 outcome strings and the mTPI decision
-  (target 0.30, epsilon 0.05), transcribed in tests/reference/published/mtpi_ji2010_fig2_paths.json.
+  (target 0.30, epsilon 0.05), transcribed in dosecourse/data/mtpi_ji2010_fig2_paths.json.
 * Guo W, Wang SJ, Yang S, Lynn H, Ji Y (2017) Contemp Clin Trials 58:23, Fig. 3: 96 outcome strings and the
   mTPI-2 decision, in mtpi2_guo2017_fig3_paths.json.  The course's method notes: Keyboard gives the same
   decisions as mTPI-2, so the same 96 cases are checked for Keyboard.
@@ -11,10 +11,8 @@ Sources of expected numbers
   x equals P(Bin(n + 1, x) >= y + 1)), independently of the package's floating-point code.
 """
 
-import json
 import math
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,40 +20,39 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
+from dosecourse import data
 from dosecourse import escalation as esc
+from dosecourse.escalation import NO_DOSE, TrialData
 
-PUBLISHED = Path(__file__).parent / "reference" / "published"
 DESIGNS = [esc.BOIN, esc.MTPI, esc.MTPI2, esc.Keyboard]
 
 
 def load(name: str) -> list[dict]:
-    return json.loads((PUBLISHED / name).read_text())
+    return data.load(name)["paths"]
 
 
 def decide(design, outcomes: str):
-    cohorts = esc.parse_outcomes(outcomes)
-    n, y, _ = esc.tally(cohorts, design.n_doses)
-    return design.next_dose(n, y, cohorts[-1].dose)
+    return design.next_dose(outcomes)      # an outcome string: the last cohort's dose is the current dose
 
 
 # ---------------------------------------------------------------------------------------------- published paths
-@pytest.mark.parametrize("case", load("mtpi_ji2010_fig2_paths.json"), ids=lambda c: c["outcomes"])
+@pytest.mark.parametrize("case", load("mtpi_ji2010_fig2_paths"), ids=lambda c: c["outcomes"])
 def test_mtpi_ji2010_fig2(case):
     # Ji et al. 2010, Fig. 2: mTPI with target 0.3, epsilon1 = epsilon2 = 0.05, xi = 0.95, 5 doses
     decision = decide(esc.MTPI(0.3, 5), case["outcomes"])
-    assert decision.dose == (None if case["dose"] == "NA" else case["dose"])
-    assert (decision.dose is not None) == case["continue"]
+    assert decision.dose == (NO_DOSE if case["dose"] == "NA" else case["dose"])
+    assert (decision.dose != NO_DOSE) == case["continue"]
 
 
 # One transcribed case reads "1NTT 2TTT 2TTT 2T" amid "2..." strings (probably "2NTT ..."): both readings give
 # dose 1 (dose 2 is eliminated; 2/3 at dose 1 has Pr(p > 0.3) = 0.916 < 0.95), so it is checked as written.
 @pytest.mark.parametrize("design", [esc.MTPI2, esc.Keyboard], ids=["mTPI-2", "Keyboard"])
-@pytest.mark.parametrize("case", load("mtpi2_guo2017_fig3_paths.json"), ids=lambda c: c["outcomes"])
+@pytest.mark.parametrize("case", load("mtpi2_guo2017_fig3_paths"), ids=lambda c: c["outcomes"])
 def test_mtpi2_guo2017_fig3(design, case):
     # Guo et al. 2017, Fig. 3: mTPI-2 with target 0.3, epsilon 0.05, 5 doses; Keyboard must agree (method notes)
     decision = decide(design(0.3, 5), case["outcomes"])
-    assert decision.dose == (None if case["dose"] == "NA" else case["dose"])
-    assert (decision.dose is not None) == case["continue"]
+    assert decision.dose == (NO_DOSE if case["dose"] == "NA" else case["dose"])
+    assert (decision.dose != NO_DOSE) == case["continue"]
 
 
 def test_three_of_six_mtpi_stays_mtpi2_deescalates():
@@ -120,7 +117,8 @@ def test_exact_ties_go_to_the_higher_interval():
     assert beta_cdf(edges[i + 1], 6, 3) - beta_cdf(edges[i], 6, 3) == \
         beta_cdf(edges[i + 2], 6, 3) - beta_cdf(edges[i + 1], 6, 3)
     for design in (esc.MTPI2, esc.Keyboard):
-        decision = design(0.46, 3, epsilon1=0.04, epsilon2=0.04).next_dose([0, 6, 0], [0, 3, 0], 2)
+        decision = design(0.46, 3, epsilon1=0.04, epsilon2=0.04).next_dose(TrialData([0, 6, 0], [0, 3, 0],
+                                                                                     current=2))
         assert decision.action == "de-escalate"
 
 
@@ -175,7 +173,7 @@ probabilities = st.lists(st.floats(0.01, 0.99), min_size=2, max_size=5)
 @given(tox=probabilities, seed=st.integers(0, 2 ** 31))
 def test_simulated_oc_add_up(design_class, tox, seed):
     design = design_class(0.3, len(tox), n_cohorts=6)
-    oc = esc.simulate(design, tox, 300, seed=seed)
+    oc = design.simulate(tox, n_trials=300, seed=seed).summary()
     assert oc.selection.sum() + oc.no_selection == pytest.approx(1)
     assert oc.patients.sum() == pytest.approx(oc.total_n)
     assert oc.dlts.sum() <= oc.total_n
@@ -200,17 +198,16 @@ def test_never_assigned_above_an_eliminated_dose(design_class, dlts, start):
     # Walk a trial through next_dose with arbitrary cohort outcomes: once a dose is eliminated, no later cohort
     # receives it or any higher dose, and the lowest eliminated dose never moves up.
     design = design_class(0.3, 4, start_dose=start)
-    n, y, dose, closed = np.zeros(4, int), np.zeros(4, int), start, None
+    trial, dose, closed = TrialData.empty(4), start, NO_DOSE
     for count in dlts:
-        n[dose - 1] += 3
-        y[dose - 1] += count
-        decision = design.next_dose(n, y, dose)
-        if closed is not None:
-            assert decision.eliminated is not None and decision.eliminated <= closed
+        trial = trial.add(dose, count, size=3)
+        decision = design.next_dose(trial)
+        if closed != NO_DOSE:
+            assert decision.eliminated != NO_DOSE and decision.eliminated <= closed
         closed = decision.eliminated
-        if decision.dose is None:
+        if decision.dose == NO_DOSE:
             break
-        assert closed is None or decision.dose < closed
+        assert closed == NO_DOSE or decision.dose < closed
         dose = decision.dose
 
 
@@ -251,12 +248,15 @@ def test_bad_arguments(design_class, kwargs, exc, word):
 
 
 def test_simulate_rejects_unknown_scenario():
-    with pytest.raises(TypeError, match="true_eff"):
-        esc.simulate(esc.Keyboard(0.3, 3), [0.1, 0.2, 0.3], 10, true_eff=[0.2, 0.3, 0.4])
+    with pytest.raises(TypeError, match=r"got unexpected \['true_eff'\]"):
+        esc.Keyboard(0.3, 3).simulate([0.1, 0.2, 0.3], n_trials=10, true_eff=[0.2, 0.3, 0.4])
 
 
 def test_interval_designs_take_cohort_arguments_in_boins_order():
-    """Keyboard(0.3, 5, 3, 10) means what BOIN(0.3, 5, 3, 10) means: cohorts of 3, 10 cohorts."""
+    """Keyboard(0.3, 5, cohort_size=1, n_cohorts=24) means what it means for BOIN: cohorts of 1, 24 cohorts.
+    The settings are keyword-only, so a positional BOIN-style call cannot be read in another order."""
     for cls in (esc.BOIN, esc.MTPI, esc.MTPI2, esc.Keyboard):
-        design = cls(0.3, 5, 1, 24)
+        design = cls(0.3, 5, cohort_size=1, n_cohorts=24)
         assert (design.cohort_size, design.n_cohorts, design.max_n) == (1, 24, 24)
+        with pytest.raises(TypeError):
+            cls(0.3, 5, 1, 24)

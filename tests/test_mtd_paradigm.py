@@ -1,18 +1,17 @@
 """Tests of dosecourse.mtd_paradigm: analytic identities of the Emax and logistic models, the closed-form MTD,
-the teaching defaults (derived by hand below), input checks, and the figure / widget in both languages."""
+the teaching defaults (derived by hand below), and input checks (the figure and widget are tested with
+their chapter, tests/chapters/test_why_dose_optimization.py)."""
 
 from __future__ import annotations
 
 import doctest
-import io
 import math
-import warnings
 
 import numpy as np
 import pytest
-from matplotlib import pyplot as plt
 
-from dosecourse import i18n, mtd_paradigm as mp
+from dosecourse import i18n
+from dosecourse import mtd_paradigm as mp
 
 
 # ------------------------------------------------------------------------------------ analytic identities
@@ -130,37 +129,9 @@ def test_wrong_types_and_unknown_names():
         mp.dlt_probability(float("inf"))
     with pytest.raises(ValueError, match="target"):
         mp.mtd(target=-0.1)
-    with pytest.raises(ValueError, match="lang"):
-        mp.figure("fr")
 
 
 # --------------------------------------------------------------------------------- figure, widget, docs
-@pytest.mark.parametrize("lang", i18n.LANGS)
-@pytest.mark.parametrize("params", [{}, {"td50": 40.0}])
-def test_figure_renders_without_missing_glyphs(lang, params):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would fail here
-        fig = mp.figure(lang, **params)
-        fig.savefig(io.BytesIO(), format="png")
-    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
-    assert not any("{" in s for s in texts)
-    plt.close(fig)
-
-
-@pytest.mark.parametrize("lang", i18n.LANGS)
-def test_widget_builds_and_redraws(lang):
-    ipywidgets = pytest.importorskip("ipywidgets")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        box = mp.widget(lang)
-        assert isinstance(box, ipywidgets.VBox)
-        controls, summary, out = box.children
-        sliders = [s for col in controls.children for s in col.children]
-        assert [s.description for s in sliders] == [i18n.t(f"mtdp_slider_{n}", lang) for n in mp._SLIDERS]
-        first = summary.value
-        sliders[-1].value = 0.33  # target DLT rate
-        assert summary.value != first
-    plt.close("all")
 
 
 def test_every_label_has_both_languages():

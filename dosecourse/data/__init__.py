@@ -8,7 +8,7 @@ no second copy to keep in sync.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from .. import _validate
@@ -25,7 +25,7 @@ def names() -> list[str]:
     return sorted(p.name[:-5] for p in resources.files(__name__).iterdir() if p.name.endswith(".json"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> str:
     return (resources.files(__name__) / f"{name}.json").read_text(encoding="utf-8")
 

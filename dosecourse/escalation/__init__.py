@@ -19,6 +19,7 @@ from .design import METHODS, Design
 from .factory import DESIGNS, design_label, make_design
 from .interval import IntervalDesign
 from .keyboard import Keyboard
+from .move_probabilities import MoveProbabilities, boin_move_probabilities, three_plus_three_escalation
 from .mtd_selection import overdose_probability, select_mtd, select_mtd_many
 from .mtpi import MTPI
 from .mtpi2 import MTPI2
@@ -26,9 +27,10 @@ from .results import OperatingCharacteristics, Summary, Trials
 from .scenarios import acceptable_doses, check_scenario, correct_doses, monotonicity_violations, overdose_doses
 from .three_plus_three import ThreePlusThree
 
-__all__ = ["AcceleratedTitration", "BFBOIN", "BOIN", "BOIN12", "CRM", "CRMPosterior", "Cohort", "DESIGNS",
-           "Decision", "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2", "NO_DOSE", "OUTCOMES",
-           "OperatingCharacteristics", "Summary", "ThreePlusThree", "TrialData", "Trials", "acceptable_doses",
-           "boin_boundaries", "check_scenario", "correct_doses", "crm_posterior", "crm_skeleton", "design_label",
-           "joint_probabilities", "make_design", "monotonicity_violations", "overdose_doses",
-           "overdose_probability", "parse_outcomes", "select_mtd", "select_mtd_many", "weibull_dlt_times"]
+__all__ = ["AcceleratedTitration", "BFBOIN", "BOIN", "BOIN12", "CRM", "CRMPosterior", "Cohort", "DESIGNS", "Decision",
+           "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2", "MoveProbabilities", "NO_DOSE",
+           "OUTCOMES", "OperatingCharacteristics", "Summary", "ThreePlusThree", "TrialData", "Trials",
+           "acceptable_doses", "boin_boundaries", "boin_move_probabilities", "check_scenario", "correct_doses",
+           "crm_posterior", "crm_skeleton", "design_label", "joint_probabilities", "make_design",
+           "monotonicity_violations", "overdose_doses", "overdose_probability", "parse_outcomes", "select_mtd",
+           "select_mtd_many", "three_plus_three_escalation", "weibull_dlt_times"]

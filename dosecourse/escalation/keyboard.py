@@ -11,9 +11,15 @@ R package Keyboard (Yuan X, Li C, Sun H, Tang L, Pan H), functions ``get.boundar
 from __future__ import annotations
 
 import numpy as np
+
 from ..i18n import t
-from .interval import (IntervalDesign, equal_width_edges, equivalence_interval, _highest_of_largest,
-                       interval_probabilities)
+from .interval import (
+    IntervalDesign,
+    _highest_of_largest,
+    equal_width_edges,
+    equivalence_interval,
+    interval_probabilities,
+)
 
 
 class Keyboard(IntervalDesign):

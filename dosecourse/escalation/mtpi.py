@@ -12,8 +12,9 @@ from __future__ import annotations
 from abc import abstractmethod
 
 import numpy as np
+
 from ..i18n import t
-from .interval import IntervalDesign, equivalence_interval, _highest_of_largest, interval_probabilities
+from .interval import IntervalDesign, _highest_of_largest, equivalence_interval, interval_probabilities
 
 
 class UPMDesign(IntervalDesign):

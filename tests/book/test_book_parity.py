@@ -4,8 +4,17 @@ import re
 
 import pytest
 import yaml
-from booktools import (BOOK, LANGS, SIMPLIFIED_ONLY, cell_source, code_shape, headings_and_labels, page_markdown,
-                       pages, read_notebook)
+from booktools import (
+    BOOK,
+    LANGS,
+    SIMPLIFIED_ONLY,
+    cell_source,
+    code_shape,
+    headings_and_labels,
+    page_markdown,
+    pages,
+    read_notebook,
+)
 
 EN, ZH = LANGS
 EN_PAGES = pages(EN)

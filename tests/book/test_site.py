@@ -85,7 +85,7 @@ class Page(HTMLParser):
             self.text.append(data.strip())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parse(path: Path) -> Page:
     return Page(path)
 
