@@ -1,10 +1,12 @@
-"""Speed of the escalation designs' simulators: ``python benchmarks/bench_escalation.py``.
+"""Speed of the escalation designs: ``python benchmarks/bench_escalation.py``.
 
 Scenario: true DLT probabilities (0.05, 0.15, 0.30, 0.45, 0.60), target 0.30, cohorts of 3, N = 30 (ten cohorts;
 the 3+3 and accelerated titration stop by their own rules, at most 6 patients per dose).  For each design it
 prints the wall time of 10,000 simulated trials (median of 3 runs after one warm-up run) and trials per second,
-then the time of BOIN's exact operating characteristics for N = 30.  Targets: BOIN and keyboard under 0.1 s,
-CRM under 2 s for 10,000 trials.
+then the time of the exact operating characteristics of every design that enumerates its trial, and how the
+exact CRM's time and number of merged trial states grow with the sample size (cohorts of 1 and of 3).
+Targets: BOIN and keyboard under 0.1 s and CRM under 2 s for 10,000 trials; exact CRM for N = 30 in cohorts of 3
+under 0.1 s.
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ TRUE_TOX = (0.05, 0.15, 0.30, 0.45, 0.60)
 TARGET = 0.30
 N_TRIALS = 10_000
 REPEATS = 3
+SKELETON = esc.crm_skeleton(0.05, TARGET, 3, len(TRUE_TOX))
+"""dfcrm ``getprior(0.05, 0.30, 3, 5)``: the skeleton of the Part II comparison."""
+GROWTH = ((3, (12, 18, 24, 30, 36, 45)), (1, (6, 9, 12, 15, 18)))
+"""(cohort size, sample sizes) of the exact CRM's growth table; larger N is reported as infeasible below."""
 
 
-def median_time(run: Callable[[], object]) -> float:
-    """Median wall time of ``REPEATS`` calls of ``run``, after one untimed warm-up call."""
+def median_time(run: Callable[[], object], repeats: int = REPEATS) -> float:
+    """Median wall time of ``repeats`` calls of ``run``, after one untimed warm-up call."""
     run()
     times = []
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
@@ -33,26 +39,38 @@ def median_time(run: Callable[[], object]) -> float:
 
 
 def main() -> None:
+    """Print the simulation, exact and growth tables."""
     k = len(TRUE_TOX)
     designs = [
         ("BOIN", esc.BOIN(TARGET, k, cohort_size=3, n_cohorts=10), 0.1),
         ("Keyboard", esc.Keyboard(TARGET, k, cohort_size=3, n_cohorts=10), 0.1),
-        ("CRM (empiric, getprior(0.05, 0.30, 3, 5))",
-         esc.CRM(esc.crm_skeleton(0.05, TARGET, 3, k), TARGET, cohort_size=3, n_cohorts=10), 2.0),
+        ("mTPI-2", esc.MTPI2(TARGET, k, cohort_size=3, n_cohorts=10), 0.1),
+        ("CRM (empiric, getprior(0.05, 0.30, 3, 5))", esc.CRM(SKELETON, TARGET, cohort_size=3, n_cohorts=10), 2.0),
         ("3+3", esc.ThreePlusThree(k), None),
         ("Accelerated titration", esc.AcceleratedTitration(k), None),
     ]
     print(f"true_tox = {TRUE_TOX}, target = {TARGET}, cohorts of 3, N = 30; {N_TRIALS:,} trials, "
           f"median of {REPEATS} runs")
-    print(f"{'design':<44}{'seconds':>10}{'trials/s':>14}{'target':>10}  met")
+    print(f"{'simulated':<44}{'seconds':>10}{'trials/s':>14}{'target':>10}  met")
     for label, design, limit in designs:
-        seconds = median_time(lambda: esc.simulate(design, TRUE_TOX, N_TRIALS, seed=2025))
+        seconds = median_time(lambda d=design: d.simulate(TRUE_TOX, n_trials=N_TRIALS, seed=2025))
         met = "-" if limit is None else ("yes" if seconds < limit else "NO")
         target = "" if limit is None else f"< {limit:g} s"
         print(f"{label:<44}{seconds:>10.4f}{N_TRIALS / seconds:>14,.0f}{target:>10}  {met}")
-    boin = designs[0][1]
-    seconds = median_time(lambda: boin.exact(TRUE_TOX))
-    print(f"{'BOIN exact operating characteristics, N = 30':<44}{seconds:>10.4f}")
+    print(f"\n{'exact':<44}{'seconds':>10}")
+    for label, design, _ in designs:
+        if design.has_exact:
+            seconds = median_time(lambda d=design: d.exact(TRUE_TOX))
+            print(f"{label:<44}{seconds:>10.4f}" + ("   target < 0.1 s" if label.startswith("CRM") else ""))
+    print("\nexact CRM: growth with N (one run each)")
+    print(f"{'cohort size':>12}{'N':>6}{'states':>12}{'seconds':>10}")
+    for size, sizes in GROWTH:
+        for n in sizes:
+            design = esc.CRM(SKELETON, TARGET, cohort_size=size, n_cohorts=n // size)
+            start = time.perf_counter()
+            oc = design.exact(TRUE_TOX)
+            seconds = time.perf_counter() - start
+            print(f"{size:>12}{n:>6}{oc.n_states:>12,}{seconds:>10.3f}")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,7 @@ def _fractions(fraction: object, name: str = "fraction") -> np.ndarray:
 class BiomarkerModel:
     """Sigmoid Emax dose-response of a PD biomarker.
 
-    Attributes
+    Parameters
     ----------
     e0 : float
         Biomarker value without drug.
@@ -108,13 +108,34 @@ class BiomarkerModel:
         object.__setattr__(self, "hill", _validate.positive(self.hill, "hill"))
 
     def response(self, dose: float | np.ndarray) -> float | np.ndarray:
-        """Biomarker value at ``dose`` (>= 0, at most :data:`dosecourse._validate.MAX_GRID` doses):
-        :func:`dosecourse.pd.sigmoid_emax` in dose."""
+        """Biomarker value at ``dose``: :func:`dosecourse.pd.sigmoid_emax` in dose.
+
+        Parameters
+        ----------
+        dose : float or array_like
+            Dose(s), >= 0, in the unit of ``ed50``; at most :data:`dosecourse._validate.MAX_GRID` values.
+
+        Returns
+        -------
+        float or ndarray
+            :math:`E_0 + E_{\\max} D^n / (\\mathrm{ED}_{50}^n + D^n)`, shaped like ``dose``.
+        """
         d = _validate.real_array(dose, "dose", minimum=0.0, max_size=_validate.MAX_GRID)
         return sigmoid_emax(d, self.emax, self.ed50, self.hill, self.e0)
 
     def optimal_dose(self, fraction: float = 0.9) -> float | np.ndarray:
-        """The biologically optimal dose for ``fraction`` in (0, 1) (see :func:`biologically_optimal_dose`)."""
+        """The biologically optimal dose for ``fraction`` in (0, 1) (see :func:`biologically_optimal_dose`).
+
+        Parameters
+        ----------
+        fraction : float or array_like
+            Fraction f of Emax to reach, in (0, 1) (default 0.9, 90% of the plateau).
+
+        Returns
+        -------
+        float or ndarray
+            The lowest dose reaching ``fraction`` of the maximal effect, in the unit of ``ed50``.
+        """
         return biologically_optimal_dose(fraction, self.ed50, self.hill)
 
 
@@ -190,7 +211,7 @@ def _read_only(values: object, name: str, *, length: int | None = None, minimum:
 class BODSimulation:
     """Estimates of the biologically optimal dose (BOD) from simulated trials.
 
-    Attributes
+    Parameters
     ----------
     model : BiomarkerModel
         True dose-response.
@@ -200,8 +221,10 @@ class BODSimulation:
         Patients per dose.
     fraction : float
         Fraction f of Emax that defines the BOD.
-    noise, noise_sd : str, float
-        Residual error model (one of :data:`NOISE_MODELS`) and its SD.
+    noise : str
+        Residual error model, one of :data:`NOISE_MODELS`.
+    noise_sd : float
+        SD of the residual error (> 0).
     true_bod : float
         The BOD of the true model.
     ed50_hat, hill_hat, bod_hat : ndarray, shape (n_trials,)
@@ -329,6 +352,18 @@ class BODSimulation:
         """Key results with Monte Carlo standard errors: BOD percentiles and the too low / right / too high shares.
 
         The standard error of a share p over T trials is sqrt(p(1 - p)/T).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names and quantity labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Eight rows (true BOD; median, 10th and 90th percentile of the estimated BOD; shares of chosen doses
+            too low, right and too high; share of fits at the grid edge) and three columns (quantity, value,
+            Monte Carlo SE, NaN for the BOD rows).
 
         Examples
         --------

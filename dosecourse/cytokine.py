@@ -152,7 +152,7 @@ class CytokineParameters:
 
     Change one with :func:`dataclasses.replace`, e.g. ``replace(TEACHING_PARAMETERS, k_rec=0.2)``.
 
-    Attributes
+    Parameters
     ----------
     cl : float
         Clearance, L/day (> 0).
@@ -249,7 +249,7 @@ def _params(params: object) -> CytokineParameters:
 class Schedule:
     """A dosing schedule: dose events at given times (days since the first dose).
 
-    Attributes
+    Parameters
     ----------
     times : ndarray
         Dose times, days, >= 0 and strictly increasing.
@@ -925,7 +925,7 @@ def crs_probability(peak_il6: float | np.ndarray,
 class CytokineResult:
     """One simulated course (from :func:`simulate`).
 
-    Attributes
+    Parameters
     ----------
     time : ndarray
         Grid times, days since the first dose (every dose time and infusion end is a grid point).
@@ -970,7 +970,23 @@ class CytokineResult:
     method: str
 
     def peak_between(self, start: float, end: float) -> float:
-        """Largest IL-6 (pg/mL) on the grid in the window ``start <= t <= end`` (days)."""
+        """Largest IL-6 (pg/mL) on the grid in the window ``start <= t <= end`` (days).
+
+        Parameters
+        ----------
+        start, end : float
+            Bounds of the window, days since the first dose (``end >= start``).
+
+        Returns
+        -------
+        float
+            The largest IL-6 at a grid time in the window, pg/mL.
+
+        Raises
+        ------
+        ValueError, TypeError
+            If a bound is not a finite number, ``end < start``, or no grid time lies in the window.
+        """
         lo = _validate.number(start, "start")
         hi = _validate.number(end, "end", minimum=lo)
         inside = (self.time >= lo) & (self.time <= hi)
@@ -980,7 +996,18 @@ class CytokineResult:
         return float(self.cytokine[inside].max())
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per grid time: time, concentration, stimulus, responsiveness and IL-6."""
+        """One row per grid time: time, concentration, stimulus, responsiveness and IL-6.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: time (days), concentration (mg/L), stimulus, responsiveness and IL-6 (pg/mL).
+        """
         lang = check_lang(lang)
         return pd.DataFrame({
             t("cytokine_col_time", lang): self.time,
@@ -1213,7 +1240,7 @@ def _time_to_exposure(schedule: Schedule, grid: np.ndarray, conc: np.ndarray, p:
 class ScheduleComparison:
     """Several schedules simulated with the same parameters and horizon (from :func:`compare_schedules`).
 
-    Attributes
+    Parameters
     ----------
     names : tuple of str
         Schedule names, in the order given.
@@ -1229,7 +1256,19 @@ class ScheduleComparison:
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per schedule: target dose, step-up doses, times to target dose and exposure, peak IL-6, its
-        time and P(CRS grade >= 2)."""
+        time and P(CRS grade >= 2).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: schedule name, target dose, number of step-up doses, time to the target dose and to the
+            target exposure (days), peak IL-6 (pg/mL), its time (days) and P(CRS grade >= 2).
+        """
         lang = check_lang(lang)
         return pd.DataFrame([{
             t("cytokine_col_schedule", lang): name,

@@ -546,7 +546,7 @@ def crossing_step_risk(fold: float | np.ndarray, scheme: str, hill: float,
 class ExposureLadder:
     """Doses of an escalation ladder and their exposures, up to past the first level reaching a target exposure.
 
-    Attributes
+    Parameters
     ----------
     scheme : str
         Step scheme of the ladder.
@@ -839,7 +839,7 @@ def _frozen(values: object, name: str, *, whole: bool = False, length: int | Non
 class BelowActiveSimulation:
     """Result of :func:`simulate_patients_below_active`: one value per simulated trial, and the settings.
 
-    Attributes
+    Parameters
     ----------
     scheme : str
         Step scheme.
@@ -920,16 +920,49 @@ class BelowActiveSimulation:
         return float(self.patients_below.std() / np.sqrt(self.n_trials))
 
     def quantile(self, q: float) -> float:
-        """Quantile ``q`` (in [0, 1]) of the patients treated below the active dose."""
+        """Quantile ``q`` (in [0, 1]) of the patients treated below the active dose.
+
+        Parameters
+        ----------
+        q : float
+            Quantile level, in [0, 1] (0.5 is the median).
+
+        Returns
+        -------
+        float
+            The quantile over the simulated trials (:func:`numpy.quantile`, linear interpolation).
+        """
         return float(np.quantile(self.patients_below, _validate.probability(q, "q", open_interval=False)))
 
     def prob_at_least(self, patients: int) -> float:
-        """Share of simulated trials that treat at least ``patients`` patients below the active dose."""
+        """Share of simulated trials that treat at least ``patients`` patients below the active dose.
+
+        Parameters
+        ----------
+        patients : int
+            Number of patients, >= 0.
+
+        Returns
+        -------
+        float
+            In [0, 1].
+        """
         k = _validate.integer(patients, "patients", minimum=0)
         return float(np.mean(self.patients_below >= k))
 
     def summary(self, lang: str = "en") -> str:
         """The model and its result in one paragraph, in the reader's language.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the paragraph (default ``"en"``).
+
+        Returns
+        -------
+        str
+            The scheme, trials and seed, the assumed active-dose distribution, cohort size and DLT rate, and the
+            mean levels, mean patients and 90th percentile of patients below the active dose.
 
         Examples
         --------

@@ -81,8 +81,10 @@ _SIM_CHUNK = 1_000_000
 class TargetNotReached(ValueError):
     """Raised by :func:`sample_size_for_selection` when no sample size up to ``n_max`` reaches the target PCS.
 
-    Attributes
+    Parameters
     ----------
+    message : str
+        The error message.
     best_n : int
         The allocation multiplier with the highest PCS found.
     best_pcs : float
@@ -479,7 +481,7 @@ def selection_curve(p: Sequence[float], n_grid: Iterable[int], margin: MarginLik
 class SimulatedSelection:
     r"""Selection frequencies from simulated trials (returned by :func:`simulate_selection`).
 
-    Attributes
+    Parameters
     ----------
     probabilities : numpy.ndarray
         Fraction of trials selecting each dose (dose 1 first); they sum to 1.
@@ -670,7 +672,7 @@ def probability_correct_selection(p: Sequence[float], n_per_arm: int | Sequence[
 class SelectionSampleSize:
     """Result of :func:`sample_size_for_selection`.
 
-    Attributes
+    Parameters
     ----------
     n : int
         Allocation multiplier: dose j gets ``allocation[j] * n`` patients.

@@ -69,7 +69,7 @@ def _optional(value, check, *args, **kwargs):
 class Arm:
     """One randomized arm as reported.
 
-    Attributes
+    Parameters
     ----------
     dose : str
         Dose as printed in the source (``"5.4 mg/kg"``).
@@ -132,7 +132,7 @@ class Arm:
 class PublishedCase:
     """A published randomized comparison of two or three doses (arms lowest dose first).
 
-    Attributes
+    Parameters
     ----------
     key : str
         Identifier used by :func:`case` (the drug, lowercase with underscores).
@@ -203,15 +203,45 @@ class PublishedCase:
         return tuple(a.safety_rate for a in self.arms)
 
     def endpoint(self, lang: str = "en") -> str:
-        """The efficacy end point, in ``lang``."""
+        """The efficacy end point, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+        """
         return t(f"rdc_{self.key}_endpoint", lang)
 
     def safety_endpoint(self, lang: str = "en") -> str | None:
-        """The key safety end point, in ``lang`` (None if the case records none)."""
+        """The key safety end point, in ``lang`` (None if the case records none).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str or None
+        """
         return None if self.safety_rates is None else t(f"rdc_{self.key}_safety", lang)
 
     def outcome(self, lang: str = "en") -> str:
-        """What was done with the doses, in ``lang``."""
+        """What was done with the doses, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+        """
         return t(f"rdc_{self.key}_outcome", lang)
 
 
@@ -219,9 +249,10 @@ class PublishedCase:
 class SingleDoseApproval:
     """An approval that rested on one dose, with the dose comparison required afterwards.
 
-    Attributes
+    Parameters
     ----------
     drug : str
+        Name of the drug.
     approved_dose_mg, comparison_dose_mg : int
         The approved dose and the lower dose FDA required it to be compared with.
     orr, n : float, int

@@ -53,7 +53,7 @@ DOSE_UNITS: tuple[str, ...] = ("mg/kg", "mg/m2", "mg/m^2")
 class Species:
     """One row of the FDA 2005 guidance's Table 1.
 
-    Attributes
+    Parameters
     ----------
     key : str
         Canonical name used by this module (e.g. ``"guinea pig"``).
@@ -471,7 +471,7 @@ class MRSDResult:
 
     Made by :func:`mrsd`; constructing one by hand checks that the numbers agree with each other.
 
-    Attributes
+    Parameters
     ----------
     mrsd_mg_per_kg : float
         MRSD, mg/kg: the HED of the chosen species divided by the safety factor.
@@ -554,7 +554,18 @@ class MRSDResult:
             object.__setattr__(self, name, value)
 
     def mrsd_mg(self, weight_kg: float = HUMAN_WEIGHT_KG) -> float:
-        """MRSD as a flat dose in mg for a person of ``weight_kg`` (default 60 kg)."""
+        """MRSD as a flat dose in mg for a person of ``weight_kg`` (default 60 kg).
+
+        Parameters
+        ----------
+        weight_kg : float
+            Body weight, kg (> 0; default :data:`HUMAN_WEIGHT_KG`).
+
+        Returns
+        -------
+        float
+            ``mrsd_mg_per_kg * weight_kg``, mg.
+        """
         return flat_dose_mg(self.mrsd_mg_per_kg, weight_kg=weight_kg)
 
     @property
@@ -563,7 +574,19 @@ class MRSDResult:
         return None if self.pad_mg_per_kg is None else self.pad_mg_per_kg < self.mrsd_mg_per_kg
 
     def species_reason(self, lang: str = "en") -> str:
-        """Why this species was chosen, in ``lang``."""
+        """Why this species was chosen, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the sentence (default ``"en"``).
+
+        Returns
+        -------
+        str
+            The user's reason for an override; otherwise that the species is the most sensitive (lowest HED),
+            naming the tied species on a tie.
+        """
         lang = check_lang(lang)
         name = species_label(self.species, lang)
         if self.overridden:
@@ -575,7 +598,19 @@ class MRSDResult:
         return t("fih_reason_most_sensitive", lang, species=name, hed=hed)
 
     def explain(self, lang: str = "en") -> str:
-        """The algorithm step by step, in ``lang``, as protocol-ready text."""
+        """The algorithm step by step, in ``lang``, as protocol-ready text.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+            One line per step: the HED conversion, the species chosen, the MRSD (mg/kg and mg for 60 kg) and,
+            with a PAD, how it compares with the MRSD.
+        """
         lang = check_lang(lang)
         lines = [t("fih_step_hed_bsa" if self.scaling == "bsa" else "fih_step_hed_mgkg", lang,
                    reason=self.scaling_reason),
@@ -591,7 +626,18 @@ class MRSDResult:
         return "\n".join(lines)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per species: NOAEL, Km, HED, HED / safety factor, and which species was chosen."""
+        """One row per species: NOAEL, Km, HED, HED / safety factor, and which species was chosen.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the species names and column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Doses in mg/kg; the chosen species is marked in the last column.
+        """
         lang = check_lang(lang)
         rows = []
         for key, noael in self.noael_mg_per_kg.items():
@@ -712,7 +758,7 @@ class S9StartingDose:
 
     Made by :func:`s9_starting_dose`; constructing one by hand checks that the numbers agree.
 
-    Attributes
+    Parameters
     ----------
     dose_mg_per_m2 : float
         Starting dose, mg/m^2: the lower of the candidates.
@@ -766,11 +812,33 @@ class S9StartingDose:
         return self.dose_mg_per_m2 / SPECIES["human"].km
 
     def flat_dose_mg(self, bsa_m2: float = HUMAN_BSA_M2) -> float:
-        """Starting dose as a flat dose in mg for a body-surface area (default 1.62 m^2)."""
+        """Starting dose as a flat dose in mg for a body-surface area (default 1.62 m^2).
+
+        Parameters
+        ----------
+        bsa_m2 : float
+            Body-surface area, m^2 (> 0; default :data:`HUMAN_BSA_M2`).
+
+        Returns
+        -------
+        float
+            ``dose_mg_per_m2 * bsa_m2``, mg.
+        """
         return flat_dose_mg(self.dose_mg_per_m2, "mg/m2", bsa_m2=bsa_m2)
 
     def explain(self, lang: str = "en") -> str:
-        """Which species sets the dose and why, in ``lang``."""
+        """Which species sets the dose and why, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+            One line per species with its candidate starting dose, then the choice (mg/m^2, mg and mg/kg).
+        """
         lang = check_lang(lang)
         parts = [t("fih_s9_candidate_" + ("std10" if k in RODENTS else "hnstd"), lang,
                    species=species_label(k, lang), animal=_fmt(self.animal_dose_mg_per_kg[k]),
@@ -781,7 +849,18 @@ class S9StartingDose:
         return "\n".join(parts)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per species: animal dose (mg/kg), Km, candidate start (mg/m^2), which one sets the dose."""
+        """One row per species: animal dose (mg/kg), Km, candidate start (mg/m^2), which one sets the dose.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the species names, bases and column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: species, basis (STD10 or HNSTD), animal dose, Km, candidate start and the selection mark.
+        """
         lang = check_lang(lang)
         return pd.DataFrame([{
             t("fih_col_species", lang): species_label(k, lang),
@@ -875,7 +954,7 @@ def _approach_doses(values: object, name: str) -> Mapping[str, float]:
 class StartingDoseComparison:
     """Starting-dose estimates of one molecule side by side; the lowest is chosen.
 
-    Attributes
+    Parameters
     ----------
     doses_mg_per_kg : mapping of str to float
         Estimate (> 0) of each approach, mg/kg, in the order given; approaches are non-empty strings.
@@ -914,7 +993,18 @@ class StartingDoseComparison:
         return t("fih_approach_" + approach, lang) if approach in APPROACHES else approach
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per approach: dose (mg/kg), flat dose (mg), fold above the lowest, and which is chosen."""
+        """One row per approach: dose (mg/kg), flat dose (mg), fold above the lowest, and which is chosen.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the approach names and column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The flat dose is for :attr:`weight_kg`; the chosen (lowest) approach is marked in the last column.
+        """
         lang = check_lang(lang)
         low = self.starting_dose_mg_per_kg
         return pd.DataFrame([{
@@ -926,7 +1016,19 @@ class StartingDoseComparison:
         } for a, d in self.doses_mg_per_kg.items()])
 
     def explain(self, lang: str = "en") -> str:
-        """The choice and the reasoning in words, in ``lang``."""
+        """The choice and the reasoning in words, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+            The lowest estimate chosen (prefixed by the molecule's name when given), then one line per other
+            approach with its fold above the lowest, in increasing order.
+        """
         lang = check_lang(lang)
         low = self.starting_dose_mg_per_kg
         lines = [t("fih_lowest_rule", lang, approach=self._name(self.chosen, lang), dose=_fmt(low),

@@ -29,6 +29,24 @@ def check_lang(lang: str) -> str:
     """Return ``lang`` normalised to one of :data:`LANGS`, or raise a clear error.
 
     ``"zh"``, ``"zh_TW"`` and ``"zh-Hant-TW"`` are accepted as Traditional Chinese.
+
+    Parameters
+    ----------
+    lang : str
+        Language code, case-insensitive, ``_`` or ``-`` as separator: ``"en"`` (also ``"en-US"``,
+        ``"en-GB"``) or Traditional Chinese (``"zh-tw"``, ``"zh"``, ``"zh-Hant"``, ``"zh-Hant-TW"``).
+
+    Returns
+    -------
+    str
+        ``"en"`` or ``"zh-tw"``.
+
+    Raises
+    ------
+    TypeError
+        If ``lang`` is not a string.
+    ValueError
+        If ``lang`` is not one of the accepted codes.
     """
     if not isinstance(lang, str):
         raise TypeError(f"lang must be a string, one of {LANGS}; got {lang!r}")

@@ -42,7 +42,7 @@ from . import data
 class ModificationRates:
     """Median rates of dose modification in registration trials (percent of patients, median across drugs).
 
-    Attributes
+    Parameters
     ----------
     n_drugs : int
         Number of drugs reviewed.
@@ -66,7 +66,7 @@ class ModificationRates:
 class LabelDoseVsMTD:
     """How many approved drugs carry a label dose equal to the MTD.
 
-    Attributes
+    Parameters
     ----------
     n_drugs : int
         Number of new molecular entities surveyed.

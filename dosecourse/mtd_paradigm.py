@@ -204,6 +204,14 @@ def efficacious_dose(ed50: float = DEFAULTS["ed50"], hill: float = DEFAULTS["hil
                      fraction: float = DEFAULTS["fraction"]) -> float:
     """The lowest dose reaching ``fraction`` of the efficacy plateau (e.g. the ED90 for 0.9).
 
+    Parameters
+    ----------
+    ed50, hill : float
+        Parameters of :func:`efficacy`: dose giving half the maximum effect and Hill coefficient, both > 0
+        (defaults from :data:`DEFAULTS`: 10 mg and 1.5).
+    fraction : float
+        Fraction :math:`f` of the plateau :math:`E_{\\max}` to reach, in (0, 1) (default 0.9).
+
     Returns
     -------
     float
@@ -224,7 +232,7 @@ def efficacious_dose(ed50: float = DEFAULTS["ed50"], hill: float = DEFAULTS["hil
 class ParadigmComparison:
     """The MTD against the lowest dose reaching a fraction of the efficacy plateau.
 
-    Attributes
+    Parameters
     ----------
     params : dict
         The model parameters used (see :data:`DEFAULTS`).
@@ -269,6 +277,17 @@ class ParadigmComparison:
     def table(self, lang: str = "en") -> pd.DataFrame:
         """The two doses side by side, in ``lang``: dose (mg), response and DLT probability (%), and the difference.
 
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the row and column labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows: the efficacious dose, the MTD and their difference (MTD minus efficacious dose); columns: dose
+            (mg), response probability (%) and DLT probability (%), rounded to 0.1.
+
         Examples
         --------
         >>> compare().table("en").round(1).iloc[:, 0].tolist()
@@ -288,7 +307,19 @@ class ParadigmComparison:
         return frame.round(1)
 
     def summary(self, lang: str = "en") -> str:
-        """One sentence, in ``lang``, saying what the dose above the efficacious dose buys and costs."""
+        """One sentence, in ``lang``, saying what the dose above the efficacious dose buys and costs.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the sentence (default ``"en"``).
+
+        Returns
+        -------
+        str
+            The MTD, the efficacious dose and their ratio, with the response gained and the DLT risk paid; a
+            different sentence when the MTD lies below the efficacious dose.
+        """
         lang = check_lang(lang)
         fields = {
             "mtd": self.mtd,

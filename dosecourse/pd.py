@@ -418,7 +418,7 @@ class TMDDParameters:
     Units: volumes in L, clearances in L/day, first-order rates in 1/day, ``kon`` in 1/(nM day),
     concentrations in nM.
 
-    Attributes
+    Parameters
     ----------
     cl : float
         Linear (non-target) clearance of free drug, L/day.
@@ -480,7 +480,7 @@ Dua et al. (2015) tutorial, doi:10.1002/psp4.41."""
 class TMDDProfile:
     """Concentrations over time from :func:`simulate_tmdd` (all in nM, central compartment).
 
-    Attributes
+    Parameters
     ----------
     time : ndarray
         Time, days.
@@ -506,7 +506,18 @@ class TMDDProfile:
         return self.complex / self.target_total
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """A table with one row per time: total and free drug, total and free target, occupancy (%)."""
+        """A table with one row per time: total and free drug, total and free target, occupancy (%).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: time (days), total and free drug, total and free target (nM) and occupancy (%).
+        """
         lang = check_lang(lang)
         return pd.DataFrame({
             t("pk_tmdd_time", lang): self.time,

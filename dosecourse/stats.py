@@ -115,7 +115,7 @@ def clopper_pearson(x, n, level: float = 0.90) -> tuple[np.ndarray, np.ndarray]:
 class IntervalSummary:
     """How precisely a set of simulated trials estimates a rate at each dose (arrays over doses, dose 1 first).
 
-    Attributes
+    Parameters
     ----------
     level : float
         Confidence level of the Clopper-Pearson intervals.
@@ -127,6 +127,11 @@ class IntervalSummary:
         Mean of the observed rate x/n over those trials (NaN where none did).
     coverage : ndarray or None
         Share of those intervals that contain the true rate (None when no true rate was given).
+
+    Raises
+    ------
+    ValueError
+        If ``level`` is not in (0, 1), or the arrays are not 1-D with one value per dose.
     """
 
     level: float

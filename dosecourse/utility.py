@@ -77,7 +77,7 @@ class Desirability:
     Build it with :func:`linear_desirability`, :func:`step_desirability` or :func:`derringer_desirability`;
     call it on attribute values (any shape).
 
-    Attributes
+    Parameters
     ----------
     kind : {"linear", "step", "derringer"}
         Shape of the function.
@@ -317,7 +317,7 @@ def _dose_labels(doses: Sequence[float] | None, n: int) -> np.ndarray:
 class BestDose:
     """The dose with the highest CUI, with ties reported.
 
-    Attributes
+    Parameters
     ----------
     dose : int or float
         The lowest of the tied best doses (a lower dose exposes patients to less drug for the same utility).
@@ -393,7 +393,7 @@ def best_dose(values: Sequence[float], doses: Sequence[float] | None = None, *,
 class CUIResult:
     """The clinical utility index of each dose and its components.
 
-    Attributes
+    Parameters
     ----------
     doses : ndarray
         Dose labels.
@@ -452,7 +452,18 @@ class CUIResult:
         return best_dose(self.values, self.doses)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """The table of :func:`cui_table`."""
+        """The table of :func:`cui_table`.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the headers (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per dose (without the probability of being best).
+        """
         return cui_table(self, lang=lang)
 
 
@@ -629,7 +640,7 @@ def efficacy_toxicity_cui(p_efficacy: Sequence[float], p_toxicity: Sequence[floa
 class ProbabilityBest:
     """Posterior probability that each dose has the highest CUI.
 
-    Attributes
+    Parameters
     ----------
     doses : ndarray
         Dose labels.
@@ -783,7 +794,7 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
 class WeightBreakpoints:
     """How the best dose moves with the weight of the first of two attributes.
 
-    Attributes
+    Parameters
     ----------
     attributes : tuple of str
         The two attribute names; ``w`` is the weight of the first, ``1 - w`` of the second.
@@ -819,7 +830,18 @@ class WeightBreakpoints:
         object.__setattr__(self, "intervals", intervals)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per weight interval: from, to, best dose."""
+        """One row per weight interval: from, to, best dose.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names and of the first attribute's name (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: weight of the first attribute at the start and end of the interval, and the best dose.
+        """
         lang = check_lang(lang)
         name = attribute_label(self.attributes[0], lang)
         return pd.DataFrame({
@@ -907,7 +929,7 @@ def weight_breakpoints(attributes: Mapping[str, Sequence[float]], desirabilities
 class WeightGrid:
     """The best dose at every weight vector of a grid on the simplex.
 
-    Attributes
+    Parameters
     ----------
     attributes : tuple of str
         Attribute names (columns of ``weights``).
@@ -951,7 +973,19 @@ class WeightGrid:
         return self.best != self.reference_best
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per weight vector: the weights, the best dose, tie and flip flags."""
+        """One row per weight vector: the weights, the best dose, tie and flip flags.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names and attribute names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One weight column per attribute, then the best dose, whether it is tied, and whether it differs
+            from the best dose at the reference weights (:attr:`flips`).
+        """
         lang = check_lang(lang)
         cols = {t("utility_col_weight_of", lang, attribute=attribute_label(k, lang)): self.weights[:, i]
                 for i, k in enumerate(self.attributes)}
@@ -1109,7 +1143,7 @@ def _probability_pair(p_efficacy: object, p_toxicity: object) -> tuple[np.ndarra
 class UtilityAsCUI:
     """A 2 x 2 (toxicity x efficacy) utility written as a CUI of p_E and p_T.
 
-    Attributes
+    Parameters
     ----------
     utilities : tuple of float
         (T0E1, T0E0, T1E1, T1E0).
@@ -1143,12 +1177,39 @@ class UtilityAsCUI:
 
     def rescaled_utility(self, p_efficacy: float | np.ndarray,
                          p_toxicity: float | np.ndarray) -> float | np.ndarray:
-        """Mean utility rescaled to [0, 1]: (u - u(T1,E0)) / (u(T0,E1) - u(T1,E0))."""
+        """Mean utility rescaled to [0, 1]: (u - u(T1,E0)) / (u(T0,E1) - u(T1,E0)).
+
+        Parameters
+        ----------
+        p_efficacy, p_toxicity : float or array_like
+            Probabilities of efficacy and of toxicity, in [0, 1], of shapes that broadcast together (efficacy and
+            toxicity independent, as in :func:`expected_utility`).
+
+        Returns
+        -------
+        float or ndarray
+        """
         u01, _, _, u10 = self.utilities
         return (expected_utility(p_efficacy, p_toxicity, self.utilities) - u10) / (u01 - u10)
 
     def cui(self, p_efficacy: float | np.ndarray, p_toxicity: float | np.ndarray) -> float | np.ndarray:
-        """The CUI w_E p_E + w_T (1 - p_T); equals :meth:`rescaled_utility` when :attr:`additive`."""
+        """The CUI w_E p_E + w_T (1 - p_T); equals :meth:`rescaled_utility` when :attr:`additive`.
+
+        Parameters
+        ----------
+        p_efficacy, p_toxicity : float or array_like
+            Probabilities of efficacy and of toxicity, in [0, 1], of shapes that broadcast together.
+
+        Returns
+        -------
+        float or ndarray
+            A float for scalar inputs, otherwise an array of the broadcast shape.
+
+        Raises
+        ------
+        ValueError, TypeError
+            On probabilities outside [0, 1] or shapes that do not broadcast.
+        """
         pe, pt = _probability_pair(p_efficacy, p_toxicity)
         return _validate.scalar_or_array(self.weights["efficacy"] * pe + self.weights["toxicity"] * (1 - pt))
 
@@ -1217,6 +1278,17 @@ def boin12_utility_as_cui(utilities: Sequence[float] = BOIN12_UTILITIES) -> Util
 def attribute_label(key: str, lang: str = "en") -> str:
     """The name of attribute ``key`` in ``lang`` (label ``utility_attr_<key>`` when the catalogue has one, else
     ``key`` itself).
+
+    Parameters
+    ----------
+    key : str
+        Attribute name, e.g. ``"efficacy"`` or ``"toxicity"``.
+    lang : {"en", "zh-tw"}
+        Language of the name (default ``"en"``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------

@@ -1,23 +1,30 @@
-"""Tests of BF-BOIN (dosecourse.escalation.bfboin) against Zhao et al. 2024 and its own invariants."""
+"""Tests of BF-BOIN (dosecourse.escalation.bfboin) against Zhao et al. 2024 and its own invariants.
+
+Sources of expected numbers
+---------------------------
+* Zhao Y, Yuan Y, Korn EL, Freidlin B. Clin Cancer Res 2024;30:673 (doi:10.1158/1078-0432.CCR-23-2585),
+  Tables 3-4, transcribed in dosecourse/data/bfboin_zhao2024_table4.json
+  (``dosecourse.data.load("bfboin_zhao2024_table4")``; its "note" explains the BOIN comparator).
+* BOIN's exact operating characteristics (``BOIN.exact``, itself checked in tests/test_exact_oc.py) for BF-BOIN
+  without backfilling.
+"""
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dosecourse import escalation as esc
+from dosecourse import data
+from dosecourse.escalation import NO_DOSE, TrialData
 from dosecourse.escalation.bfboin import BFBOIN, weibull_dlt_times
 from dosecourse.escalation.boin import BOIN
 
-# Zhao Y, Yuan Y, Korn EL, Freidlin B. Clin Cancer Res 2024;30:673 (doi:10.1158/1078-0432.CCR-23-2585),
-# Table 3 (scenarios; the MTD is the dose with DLT rate 0.25) and Table 4 (10,000 trials each): target 0.25,
-# 5 doses, 10 cohorts of 3, n_earlystop 9, backfill cap 12, 3 patients a month, 1-month DLT window.
+# Zhao et al. 2024, Table 3 (scenarios; the MTD is the dose with DLT rate 0.25) and Table 4 (10,000 trials each):
+# target 0.25, 5 doses, 10 cohorts of 3, n_earlystop 9, backfill cap 12, 3 patients a month, 1-month DLT window.
 # Columns: correct selection %, overdose selection %, patients below / at / above the MTD, mean N, months.
 # None: not applicable (no dose below or above the MTD).  BOIN rows 6-12 repeat rows 2-5 (same DLT rates).
 DLT = {1: [0.25, 0.41, 0.45, 0.49, 0.53], 2: [0.12, 0.25, 0.42, 0.49, 0.55], 3: [0.04, 0.12, 0.25, 0.43, 0.63],
@@ -30,10 +37,13 @@ SCENARIOS = {  # scenario: (DLT profile, response rates)
     9: (5, [0.10, 0.15, 0.20, 0.30, 0.35]), 10: (3, [0.30, 0.32, 0.35, 0.36, 0.36]),
     11: (4, [0.10, 0.30, 0.32, 0.35, 0.36]), 12: (5, [0.10, 0.15, 0.30, 0.32, 0.35]),
 }
+PUBLISHED = data.load("bfboin_zhao2024_table4")
+
+
 def _table4(design: str) -> dict[int, tuple]:
     """Table 4 rows from the course's transcription; "10.8 (63.9)" cells keep the patient count, 10.8."""
-    rows = json.loads((Path(__file__).parent / "reference" / "published" / "bfboin_zhao2024_table4.json")
-                      .read_text(encoding="utf-8"))[design]
+    rows = PUBLISHED[design]
+
     def cell(value):
         return float(str(value).split()[0]) if value is not None else None
     return {int(key): tuple(cell(v) for v in row) for key, row in rows.items()}
@@ -45,6 +55,20 @@ METRICS = ("correct selection %", "overdose selection %", "patients below MTD", 
            "patients above MTD", "mean N", "duration (months)")
 N_SIM, N_PUBLISHED, K_SE = 10_000, 10_000, 4.0
 SEED = 2025  # the package default, fixed before comparing
+
+
+def test_transcription_matches_the_scenarios_and_design_used_here():
+    """Table 3 as written out above is the data file's, and so are the design settings."""
+    for scenario, (profile, resp) in SCENARIOS.items():
+        assert PUBLISHED["scenarios"][str(scenario)] == {"DLT": DLT[profile], "Resp": resp}, scenario
+    settings_ = PUBLISHED["design"]
+    design = BFBOIN(0.25, 5, stay_1_of_3=True)
+    assert (design.target, design.n_doses, design.cohort_size, design.n_cohorts, design.n_earlystop,
+            design.n_cap_backfill, design.accrual_per_month, design.dlt_window_months) == (
+        settings_["target"], settings_["ndose"], settings_["cohortsize"], settings_["ncohort"],
+        settings_["n_earlystop"], settings_["n_cap_backfill"], settings_["accrual_per_month"],
+        settings_["dlt_window_months"])
+    assert len(PUBLISHED["columns"]) == len(METRICS)
 
 
 def _per_trial_metrics(res, tox) -> list[np.ndarray | None]:
@@ -80,7 +104,7 @@ def test_table4_bf_boin(scenario):
     """Zhao et al. 2024 Table 4, BF-BOIN rows (the paper's decision table of Table 1: stay at 1 DLT in 3)."""
     profile, resp = SCENARIOS[scenario]
     design = BFBOIN(0.25, 5, stay_1_of_3=True)
-    res = design.trials(DLT[profile], n_trials=N_SIM, seed=SEED, true_eff=resp)
+    res = design.simulate(DLT[profile], n_trials=N_SIM, seed=SEED, true_eff=resp)
     assert _compare(res, DLT[profile], TABLE4_BF_BOIN[scenario]) == []
 
 
@@ -88,7 +112,7 @@ def test_table4_bf_boin(scenario):
 def test_table4_boin_comparator(scenario):
     """Zhao et al. 2024 Table 4, BOIN rows: the same trial in calendar time without backfilling."""
     design = BFBOIN(0.25, 5, stay_1_of_3=True, backfill=False)
-    res = design.trials(DLT[scenario], n_trials=N_SIM, seed=SEED)
+    res = design.simulate(DLT[scenario], n_trials=N_SIM, seed=SEED)
     assert _compare(res, DLT[scenario], TABLE4_BOIN[scenario]) == []
     assert res.backfilled.sum() == 0
 
@@ -96,7 +120,7 @@ def test_table4_boin_comparator(scenario):
 def test_without_backfill_it_is_boin():
     """With backfilling off and BOIN's own table, selection and allocation are BOIN's exact ones (4 SE)."""
     tox = [0.05, 0.12, 0.25, 0.40, 0.55]
-    oc = esc.simulate(BFBOIN(0.25, 5, backfill=False), tox, n_trials=20_000, seed=3)
+    oc = BFBOIN(0.25, 5, backfill=False).simulate(tox, n_trials=20_000, seed=3).summary()
     exact = BOIN(0.25, 5, n_earlystop=9).exact(tox)
     assert np.all(np.abs(oc.selection - exact.selection) <= 4 * np.maximum(oc.selection_se, 1e-4))
     assert np.all(np.abs(oc.patients - exact.patients) <= 4 * np.maximum(oc.patients_se, 1e-4))
@@ -105,8 +129,8 @@ def test_without_backfill_it_is_boin():
 
 def test_no_response_means_no_backfill_and_the_same_trials():
     tox = [0.05, 0.12, 0.25, 0.40, 0.55]
-    with_bf = BFBOIN(0.25, 5).trials(tox, n_trials=500, seed=8, true_eff=[0.0] * 5)
-    without = BFBOIN(0.25, 5, backfill=False).trials(tox, n_trials=500, seed=8)
+    with_bf = BFBOIN(0.25, 5).simulate(tox, n_trials=500, seed=8, true_eff=[0.0] * 5)
+    without = BFBOIN(0.25, 5, backfill=False).simulate(tox, n_trials=500, seed=8)
     assert with_bf.backfilled.sum() == 0
     for field in ("n", "y", "duration", "selected", "stopped"):
         assert np.array_equal(getattr(with_bf, field), getattr(without, field)), field
@@ -115,8 +139,9 @@ def test_no_response_means_no_backfill_and_the_same_trials():
 def test_simulate_summarises_trials_and_invariants():
     design = BFBOIN(0.25, 5, stay_1_of_3=True)
     tox, eff = DLT[3], SCENARIOS[3][1]
-    res = design.trials(tox, n_trials=1000, seed=4, true_eff=eff)
-    oc = esc.simulate(design, tox, n_trials=1000, seed=4, true_eff=eff)
+    res = design.simulate(tox, n_trials=1000, seed=4, true_eff=eff)
+    oc = design.operating_characteristics(tox, n_trials=1000, seed=4, true_eff=eff)  # simulated: no exact OC
+    assert not oc.exact and oc.n_trials == 1000 and oc.seed == 4
     assert np.allclose(oc.patients, res.n.mean(axis=0)) and oc.duration == pytest.approx(res.duration.mean())
     assert np.allclose(oc.responses, res.responses.mean(axis=0))
     assert oc.selection.sum() + oc.no_selection == pytest.approx(1)
@@ -131,30 +156,36 @@ def test_simulate_summarises_trials_and_invariants():
 def test_pooled_conflict_decisions():
     design = BFBOIN(0.25, 5)
     # dose 1 (backfilled, 3/9: de-escalate) conflicts with dose 2 (0/3: escalate); pooled 3/12 stays
-    stay = design.next_dose([9, 3, 0, 0, 0], [3, 0, 0, 0, 0], current=2)
+    stay = design.next_dose(TrialData([9, 3, 0, 0, 0], [3, 0, 0, 0, 0], current=2))
     assert (stay.action, stay.dose, stay.key) == ("stay", 2, "bfboin_pooled_stay")
     # dose 1 at 5/12 conflicts with dose 2 at 0/3; pooled 5/15 de-escalates and no range from dose 1 is safe
-    down = design.next_dose([12, 3, 0, 0, 0], [5, 0, 0, 0, 0], current=2)
+    down = design.next_dose(TrialData([12, 3, 0, 0, 0], [5, 0, 0, 0, 0], current=2))
     assert (down.action, down.dose) == ("de-escalate", 1)
     assert "5/15" in down.reason("en") and "合併" in down.reason("zh-tw")
     # without conflict, BOIN: 0/3 escalates, unless the next dose is eliminated
-    assert design.next_dose([3, 3, 0, 0, 0], [0, 0, 0, 0, 0], current=2).dose == 3
-    blocked = design.next_dose([3, 3, 0, 0, 0], [0, 0, 0, 0, 0], current=2, eliminated=3)
+    assert design.next_dose(TrialData([3, 3, 0, 0, 0], [0, 0, 0, 0, 0], current=2)).dose == 3
+    blocked = design.next_dose(TrialData([3, 3, 0, 0, 0], [0, 0, 0, 0, 0], current=2, eliminated=3))
     assert (blocked.action, blocked.dose, blocked.eliminated) == ("stay", 2, 3)
 
 
 def test_stopping_and_the_1_of_3_table():
     design = BFBOIN(0.25, 5)
-    stop = design.next_dose([3, 0, 0, 0, 0], [3, 0, 0, 0, 0], current=1)
-    assert stop.action == "stop" and stop.key == "bfboin_stop_toxic"
-    early = design.next_dose([9, 0, 0, 0, 0], [2, 0, 0, 0, 0], current=1)  # 2/9 stays, 9 = n_earlystop
+    stop = design.next_dose(TrialData([3, 0, 0, 0, 0], [3, 0, 0, 0, 0], current=1))
+    assert stop.action == "stop" and stop.dose == NO_DOSE and stop.key == "bfboin_stop_toxic"
+    early = design.next_dose(TrialData([9, 0, 0, 0, 0], [2, 0, 0, 0, 0], current=1))  # 2/9 stays, 9 = n_earlystop
     assert early.action == "stop" and early.key == "bfboin_stop_earlystop"
-    assert design.next_dose([3, 3, 0, 0, 0], [0, 1, 0, 0, 0], current=2).dose == 1  # BOIN: 1/3 de-escalates
+    one_of_three = TrialData([3, 3, 0, 0, 0], [0, 1, 0, 0, 0], current=2)
+    assert design.next_dose(one_of_three).dose == 1  # BOIN: 1/3 de-escalates
     table1 = BFBOIN(0.25, 5, stay_1_of_3=True)
-    kept = table1.next_dose([3, 3, 0, 0, 0], [0, 1, 0, 0, 0], current=2)
+    kept = table1.next_dose(one_of_three)
     assert (kept.dose, kept.key) == (2, "bfboin_stay_1_of_3")
     # Zhao et al. 2024 Table 1 at n = 3: escalate <= 0, de-escalate >= 2, eliminate >= 3
     assert (table1._bounds.escalate[3], table1._bounds.deescalate[3], table1._bounds.eliminate[3]) == (0, 2, 3)
+
+
+# designs are immutable, so the property tests share them (and BOIN's table) across examples
+NO_EARLYSTOP = BFBOIN(0.25, 5, n_earlystop=100), BOIN(0.25, 5, n_earlystop=100, n_cohorts=20)
+NO_EARLYSTOP_TABLE = NO_EARLYSTOP[1].boundaries(60)
 
 
 @settings(max_examples=150, deadline=None)
@@ -163,24 +194,41 @@ def test_boin_decisions_when_no_lower_dose_conflicts(pairs, current):
     """With every lower dose saying escalate (a plain BOIN path), BF-BOIN decides as BOIN."""
     n = np.array([a for a, _ in pairs])
     y = np.minimum([b for _, b in pairs], n)
-    design, boin = BFBOIN(0.25, 5, n_earlystop=100), BOIN(0.25, 5, n_earlystop=100, n_cohorts=20)
-    b = boin.boundaries(60)
+    (design, boin), b = NO_EARLYSTOP, NO_EARLYSTOP_TABLE
     assume(all(y[j] <= b.escalate[n[j]] for j in range(current - 1)))
     assume(not np.any(y >= b.eliminate[n]))  # BOIN's next_dose reads elimination from every dose's data
-    assert design.next_dose(n, y, current).dose == boin.next_dose(n, y, current).dose
+    trial = TrialData(n, y, current=current)
+    assert design.next_dose(trial).dose == boin.next_dose(trial).dose
 
 
 def test_backfill_doses():
     design = BFBOIN(0.25, 5)
     n, y = [3, 3, 3, 0, 0], [0, 0, 0, 0, 0]
-    assert design.backfill_doses(n, y, 3, responses=[0, 1, 0, 0, 0]) == [2]
-    assert design.backfill_doses(n, y, 3, responses=[0, 0, 0, 0, 0]) == []
-    assert design.backfill_doses(n, y, 1, responses=[1, 0, 0, 0, 0]) == []  # nothing below dose 1
-    assert design.backfill_doses(n, y, 3, responses=[1, 0, 0, 0, 0], n_enrolled=[12, 3, 3, 0, 0]) == [2]
+
+    def open_doses(y, current, responses, n=n, **kw):
+        return design.backfill_doses(TrialData(n, y, current=current, responses=responses), **kw)
+
+    assert open_doses(y, 3, [0, 1, 0, 0, 0]) == [2]
+    assert open_doses(y, 3, [0, 0, 0, 0, 0]) == []
+    assert open_doses(y, 1, [1, 0, 0, 0, 0]) == []  # nothing below dose 1
+    assert open_doses(y, 3, [1, 0, 0, 0, 0], n_enrolled=[12, 3, 3, 0, 0]) == [2]
     # dose 2 at 2/3 is unsafe, also pooled with dose 3 (2/6): it and every dose above close
-    assert design.backfill_doses(n, [0, 2, 0, 0, 0], 4, responses=[1, 1, 1, 0, 0]) == [1]
+    # (one patient of dose 4's cohort assessed, 0 DLTs: backfill_doses cannot take a current dose without
+    # assessed patients, see the xfail test below; dose 4 is not a candidate and pooling dose 3 with it
+    # leaves dose 3 safe, so the answers are those of the state without that patient)
+    assert open_doses([0, 2, 0, 0, 0], 4, [1, 1, 1, 0, 0], n=[3, 3, 3, 1, 0]) == [1]
     # 1/3 at dose 2 is unsafe alone but safe pooled with dose 3 (1/6)
-    assert design.backfill_doses(n, [0, 1, 0, 0, 0], 4, responses=[1, 1, 1, 0, 0]) == [1, 2, 3]
+    assert open_doses([0, 1, 0, 0, 0], 4, [1, 1, 1, 0, 0], n=[3, 3, 3, 1, 0]) == [1, 2, 3]
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "package bug: backfill_doses takes TrialData, which refuses a current dose without patients, so the state "
+    "right after escalating (the new cohort's DLT windows all open, none assessed) cannot be given"))
+def test_backfill_doses_while_no_patient_of_the_current_dose_is_assessed():
+    # escalated to dose 3, its first cohort still in the DLT window; a response at dose 1 opens doses 1 and 2
+    # (the simulator's own rule, BFBOIN._open, says [1, 2] for these data)
+    data = TrialData([3, 3, 0, 0, 0], [0] * 5, current=3, responses=[1, 0, 0, 0, 0])
+    assert BFBOIN(0.25, 5).backfill_doses(data, n_enrolled=[3, 3, 3, 0, 0]) == [1, 2]
 
 
 def test_weibull_dlt_times():
@@ -221,31 +269,36 @@ def test_bad_design_arguments(kwargs, error, match):
 def test_bad_data_and_scenarios():
     design = BFBOIN(0.25, 5)
     with pytest.raises(ValueError, match="y cannot exceed n"):
-        design.next_dose([3, 0, 0, 0, 0], [4, 0, 0, 0, 0], 1)
+        design.next_dose(TrialData([3, 0, 0, 0, 0], [4, 0, 0, 0, 0], current=1))
     with pytest.raises(ValueError, match="n must not be negative"):
-        design.next_dose([-3, 0, 0, 0, 0], [0, 0, 0, 0, 0], 1)
-    with pytest.raises(ValueError, match="one count per dose"):
-        design.next_dose([3, 0, 0], [0, 0, 0], 1)
+        design.next_dose(TrialData([-3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1))
+    with pytest.raises(ValueError, match="data has 3 doses but the design has 5"):
+        design.next_dose(TrialData([3, 0, 0], [0, 0, 0], current=1))
     with pytest.raises(ValueError, match="eliminated"):
-        design.next_dose([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], 1, eliminated=7)
+        design.next_dose(TrialData([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1, eliminated=7))
     with pytest.raises(ValueError, match="above the current dose"):
-        design.next_dose([3, 3, 0, 0, 0], [0, 0, 0, 0, 0], 2, eliminated=2)
+        design.next_dose(TrialData([3, 3, 0, 0, 0], [0, 0, 0, 0, 0], current=2, eliminated=2))
     with pytest.raises(ValueError, match="no patients"):
-        design.next_dose([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], 2)
+        design.next_dose(TrialData([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=2))
     with pytest.raises(ValueError, match="n_enrolled"):
-        design.backfill_doses([3, 3, 0, 0, 0], [0] * 5, 2, [1, 0, 0, 0, 0], n_enrolled=[2, 3, 0, 0, 0])
+        design.backfill_doses(TrialData([3, 3, 0, 0, 0], [0] * 5, current=2, responses=[1, 0, 0, 0, 0]),
+                              n_enrolled=[2, 3, 0, 0, 0])
     with pytest.raises(ValueError, match="responses cannot exceed n"):
-        design.backfill_doses([3, 3, 0, 0, 0], [0] * 5, 2, [4, 0, 0, 0, 0])
+        design.backfill_doses(TrialData([3, 3, 0, 0, 0], [0] * 5, current=2, responses=[4, 0, 0, 0, 0]))
+    with pytest.raises(ValueError, match="responses"):
+        design.backfill_doses(TrialData([3, 3, 0, 0, 0], [0] * 5, current=2))
     with pytest.raises(ValueError, match="true_eff"):
-        esc.simulate(design, DLT[3], n_trials=10)
+        design.simulate(DLT[3], n_trials=10)
     with pytest.raises(ValueError, match="true_eff"):
-        esc.simulate(design, DLT[3], n_trials=10, true_eff=[0.2] * 4)
+        design.simulate(DLT[3], n_trials=10, true_eff=[0.2] * 4)
     with pytest.raises(ValueError, match="true_eff"):
-        design.trials(DLT[3], n_trials=10, true_eff=[0.2, 0.3, 1.2, 0.3, 0.3])
+        design.simulate(DLT[3], n_trials=10, true_eff=[0.2, 0.3, 1.2, 0.3, 0.3])
     with pytest.raises(ValueError, match="true_tox"):
-        design.trials([0.1, 0.2, 0.3, 0.4, 0.0], n_trials=10, true_eff=[0.2] * 5)
+        design.simulate([0.1, 0.2, 0.3, 0.4, 0.0], n_trials=10, true_eff=[0.2] * 5)
     with pytest.raises(TypeError, match="unexpected"):
-        esc.simulate(design, DLT[3], n_trials=10, true_eff=[0.2] * 5, rho=0.3)
+        design.simulate(DLT[3], n_trials=10, true_eff=[0.2] * 5, rho=0.3)
+    with pytest.raises(ValueError, match="method='exact'"):
+        design.operating_characteristics(DLT[3], method="exact", true_eff=[0.2] * 5)
 
 
 @settings(max_examples=150, deadline=None)
@@ -258,7 +311,9 @@ def test_backfill_doses_properties(rows, current, extra_dlt_dose):
     n = np.array([a for a, _, _ in rows])
     y = np.minimum([b for _, b, _ in rows], n)
     r = np.minimum([c for _, _, c in rows], n)
-    open_ = design.backfill_doses(n, y, current, r)
+    # backfill_doses needs assessed patients at the current dose (see the xfail test above)
+    assume(n[current - 1] > 0)
+    open_ = design.backfill_doses(TrialData(n, y, current=current, responses=r))
     b = design._bounds
     for j in open_:
         assert j < current and r[:j].sum() > 0 and n[j - 1] < design.n_cap_backfill
@@ -268,4 +323,4 @@ def test_backfill_doses_properties(rows, current, extra_dlt_dose):
     if y[extra_dlt_dose] < n[extra_dlt_dose]:
         more = y.copy()
         more[extra_dlt_dose] += 1
-        assert set(design.backfill_doses(n, more, current, r)) <= set(open_)
+        assert set(design.backfill_doses(TrialData(n, more, current=current, responses=r))) <= set(open_)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.special import expit, logit
+from scipy.stats import binom
 
 from dosecourse import data
 from dosecourse.escalation import NO_DOSE, TrialData
@@ -324,3 +325,44 @@ def test_pathways_and_describe():
     assert "0.050, 0.100, 0.200, 0.350, 0.500" in en and "N(0, 1.34)" in en and "coherence" in en
     assert "連續再評估法" in zh and "0.050, 0.100, 0.200, 0.350, 0.500" in zh
 
+
+
+# ------------------------------------------------------------------------- exact CRM against brute force
+def _brute_force(design: CRM, true_tox) -> tuple[np.ndarray, np.ndarray]:
+    """Selection and patients per dose by walking every outcome path with the public verbs (next_dose on the
+    data so far, select at the end): the posterior of each path is computed from its counts afresh, with no
+    merging of states and no carried densities."""
+    k, c = design.n_doses, design.cohort_size
+    selection, patients = np.zeros(k), np.zeros(k)
+
+    def walk(data: TrialData, dose: int, prob: float, cohort: int) -> None:
+        for dlts in range(c + 1):
+            p = prob * binom.pmf(dlts, c, true_tox[dose - 1])
+            if p == 0:
+                continue
+            grown = data.add(dose, dlts, size=c)
+            if cohort == design.n_cohorts - 1:
+                selection[design.select(grown) - 1] += p
+                patients[:] += p * grown.n
+            else:
+                walk(grown, design.next_dose(grown).dose, p, cohort + 1)
+
+    walk(TrialData.empty(k), design.start_dose, 1.0, 0)
+    return selection, patients
+
+
+@pytest.mark.parametrize("kwargs, true_tox", [
+    ({"cohort_size": 3, "n_cohorts": 4}, (0.05, 0.15, 0.30, 0.45, 0.60)),
+    ({"cohort_size": 1, "n_cohorts": 8, "model": "logistic"}, (0.10, 0.20, 0.25, 0.50, 0.70)),
+    ({"cohort_size": 2, "n_cohorts": 5, "prior_var": 0.5, "start_dose": 2}, (0.02, 0.05, 0.10, 0.15, 0.40)),
+    ({"cohort_size": 3, "n_cohorts": 4, "coherence": False, "no_skip": False}, (0.30, 0.40, 0.50, 0.60, 0.70)),
+])
+def test_exact_crm_equals_brute_force_over_every_path(kwargs, true_tox):
+    # The exact enumeration merges states and carries each state's posterior density from cohort to cohort; the
+    # brute force does neither, so agreement to rounding checks both the merging and the carried densities.
+    design = CRM(crm_skeleton(0.05, 0.30, 3, 5), 0.30, **kwargs)
+    oc = design.exact(true_tox)
+    selection, patients = _brute_force(design, np.asarray(true_tox))
+    np.testing.assert_allclose(oc.selection, selection, atol=1e-12)
+    np.testing.assert_allclose(oc.patients, patients, atol=1e-10)
+    assert oc.n_states >= 1

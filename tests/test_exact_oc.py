@@ -12,6 +12,7 @@ import pytest
 from scipy.stats import binom
 
 from dosecourse import escalation as esc
+from dosecourse.escalation import NO_DOSE, TrialData
 
 SAFETY_STOPS = ("interval_stop_toxic", "interval_stop_extrasafe")
 
@@ -21,15 +22,14 @@ def brute_force(design, tox):
     k, c = design.n_doses, design.cohort_size
     out = dict(selection=np.zeros(k), none=0.0, patients=np.zeros(k), dlts=np.zeros(k), stopped=0.0)
 
-    def walk(n, y, dose, cohort, prob):
+    def walk(data, dose, cohort, prob):
         for dlts in range(c + 1):
             p = prob * binom.pmf(dlts, c, tox[dose - 1])
-            n2, y2 = n.copy(), y.copy()
-            n2[dose - 1] += c
-            y2[dose - 1] += dlts
-            decision = design.next_dose(n2, y2, dose)
-            if decision.dose is not None and cohort + 1 < design.n_cohorts:
-                walk(n2, y2, decision.dose, cohort + 1, p)
+            after = data.add(dose, dlts, size=c)
+            n2, y2 = after.n, after.y
+            decision = design.next_dose(after)
+            if decision.dose != NO_DOSE and cohort + 1 < design.n_cohorts:
+                walk(after.with_eliminated(decision.eliminated), decision.dose, cohort + 1, p)
                 continue
             out["patients"] += p * n2
             out["dlts"] += p * y2
@@ -39,12 +39,13 @@ def brute_force(design, tox):
                 continue
             mtd = esc.select_mtd(design.target, n2, y2, design.cutoff_eli, design.extrasafe, design.offset,
                                  design.pseudo_count)
-            if mtd is None:
+            assert design.select(after) == mtd      # the design's own selection is BOIN's select.mtd
+            if mtd == NO_DOSE:
                 out["none"] += p
             else:
                 out["selection"][mtd - 1] += p
 
-    walk(np.zeros(k, int), np.zeros(k, int), design.start_dose, 0, 1.0)
+    walk(TrialData.empty(k), design.start_dose, 0, 1.0)
     return out
 
 
@@ -84,7 +85,8 @@ SCENARIOS = [
 def test_exact_agrees_with_simulation(design, tox):
     trials = 100_000
     exact = design.exact(tox)
-    sim = esc.simulate(design, tox, trials, seed=20250)
+    sim = design.operating_characteristics(tox, method="simulate", n_trials=trials, seed=20250)
+    assert not sim.exact and sim.n_trials == trials
 
     def binary_se(q):           # standard error of a simulated proportion whose true value is the exact q
         return np.sqrt(np.asarray(q) * (1 - np.asarray(q)) / trials)
@@ -105,8 +107,14 @@ def test_exact_agrees_with_simulation(design, tox):
 
 
 def test_exact_result_is_marked_exact():
-    oc = esc.BOIN(0.3, 5).exact([0.05, 0.15, 0.30, 0.45, 0.60])
+    design, tox = esc.BOIN(0.3, 5), [0.05, 0.15, 0.30, 0.45, 0.60]
+    oc = design.exact(tox)
     assert oc.exact and oc.n_trials is None
+    for method in ("auto", "exact"):       # operating_characteristics gives the exact result where it can
+        again = design.operating_characteristics(tox, method=method)
+        assert again.exact
+        np.testing.assert_array_equal(again.selection, oc.selection)
+        np.testing.assert_array_equal(again.patients, oc.patients)
     assert not oc.selection_se.any() and not oc.patients_se.any() and not oc.dlts_se.any()
     assert oc.selection.sum() + oc.no_selection == pytest.approx(1, abs=1e-12)
     assert oc.total_n == pytest.approx(oc.patients.sum())

@@ -5,6 +5,7 @@ import pytest
 from scipy.stats import beta
 
 from dosecourse import escalation as esc
+from dosecourse.escalation import NO_DOSE
 
 
 # ---------------------------------------------------------------------------------------------- select_mtd
@@ -49,9 +50,10 @@ def test_eliminated_and_untried_doses_are_not_selected():
 
 
 def test_no_dose_selected():
-    assert esc.select_mtd(0.3, [0, 0, 0], [0, 0, 0]) is None                 # nothing tried
-    assert esc.select_mtd(0.3, [3, 3, 0], [3, 0, 0]) is None                 # dose 1 eliminated: all are
+    assert esc.select_mtd(0.3, [0, 0, 0], [0, 0, 0]) == NO_DOSE              # nothing tried
+    assert esc.select_mtd(0.3, [3, 3, 0], [3, 0, 0]) == NO_DOSE              # dose 1 eliminated: all are
     assert esc.select_mtd(0.3, [2, 0, 0], [2, 0, 0]) == 1                    # fewer than 3: no elimination
+    assert type(esc.select_mtd(0.3, [0, 0, 0], [0, 0, 0])) is int           # NO_DOSE (0), a plain int
 
 
 def test_extrasafe():
@@ -60,7 +62,7 @@ def test_extrasafe():
     assert 0.90 < pr < 0.95
     # Without the rule, 2/3 and 0/3 are pooled (estimate about 0.06 at both) and the higher dose wins the tie
     assert esc.select_mtd(0.3, [3, 3], [2, 0]) == 2
-    assert esc.select_mtd(0.3, [3, 3], [2, 0], extrasafe=True) is None
+    assert esc.select_mtd(0.3, [3, 3], [2, 0], extrasafe=True) == NO_DOSE
 
 
 def test_pseudo_count_changes_the_estimates():
@@ -84,7 +86,7 @@ def test_select_mtd_bad_input(kwargs, exc, word):
 
 # ---------------------------------------------------------------------------------------------- select_mtd_many
 def _reference(target, n, y, **kw):
-    return np.array([esc.select_mtd(target, a, b, **kw) or 0 for a, b in zip(n, y)])
+    return np.array([esc.select_mtd(target, a, b, **kw) for a, b in zip(n, y)])
 
 
 @pytest.mark.parametrize("n_doses", [1, 2, 3, 5, 7])

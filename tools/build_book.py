@@ -2,8 +2,7 @@
 
     python tools/build_book.py                      # both languages -> _build/site/{index.html,en/,zh-tw/}
     python tools/build_book.py --lang zh-tw         # one language
-    python tools/build_book.py --intranet           # serve MathJax from the site itself, taken from the npm
-                                                    # registry at build time
+    python tools/build_book.py --cdn                # load MathJax from a public CDN instead of the site
 
 Plain Python, so the same command works on Windows, macOS and Linux.  ``_config.yml`` and ``_toc.yml`` are
 the source of truth; the Chinese build merges ``_config.zh-tw.yml`` over ``_config.yml`` and uses
@@ -17,6 +16,9 @@ renders as HTML controls that swap in those states (no kernel, server or network
 
 The log streams as it comes, each line prefixed with its language, and a summary gives each notebook's
 execution time.
+
+MathJax is served from the site itself, taken from the npm registry at build time (once, then cached in
+``_build/npm-assets``), so every page, math included, works from ``file://`` and with no network at all.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ LANGS = ("en", "zh-tw")
 BUILD = ROOT / "_build"
 SITE = BUILD / "site"
 WIDGET_STATES = BUILD / "widget-states"
-# What the intranet option serves from the site instead of a public CDN: an exact version from the npm
+# What the site serves itself instead of loading it from a public CDN: an exact version from the npm
 # registry, fetched at build time (nothing third-party is committed).  package -> (folder in the tarball, files
 # or sub-folders to take, folder under _static/).  MathJax needs its fonts and the parts it loads on demand.
 # (The widgets need no third-party JavaScript: they are plain HTML and book/_static/course-widgets.js.)
@@ -54,7 +56,7 @@ NPM_ASSETS = {
                                       "ui"], "mathjax"),
 }
 NPM_REQUIRED = ["mathjax/tex-mml-chtml.js", "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"]
-"""Files the intranet site cannot work without; the download is checked against them."""
+"""Files the site cannot work without; the download is checked against them."""
 
 
 def deep_merge(base: dict, override: dict) -> dict:
@@ -91,7 +93,8 @@ def fetch_npm_assets(static: Path) -> None:
     that every required file arrived."""
     npm = shutil.which("npm")
     if npm is None:
-        sys.exit("--intranet needs npm (Node.js) on the PATH")
+        sys.exit("the build takes MathJax from the npm registry and needs npm (Node.js) on the PATH; "
+                 "or build with --cdn")
     if static.exists():
         shutil.rmtree(static)
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,10 +110,10 @@ def fetch_npm_assets(static: Path) -> None:
                         target.write_bytes(tar.extractfile(info).read())
     missing = npm_assets_missing(static)
     if missing:
-        sys.exit(f"--intranet: the npm download lacks {missing}")
+        sys.exit(f"the npm download of MathJax lacks {missing}")
 
 
-def write_config(lang: str, intranet: bool, states: Path) -> Path:
+def write_config(lang: str, cdn: bool, states: Path) -> Path:
     """Write the merged configuration of ``lang`` into its build folder and return its path.
 
     ``states`` holds ``<lang>/widget-states/``, served as ``_static/widget-states/``.
@@ -123,7 +126,7 @@ def write_config(lang: str, intranet: bool, states: Path) -> Path:
                                   (sphinx.get("local_extensions") or {}).items()}
     cfg = sphinx.setdefault("config", {})
     cfg["html_static_path"] = list(cfg.get("html_static_path", [])) + [str(states / lang)]
-    if intranet:
+    if not cdn:
         cfg["html_static_path"].append(str(NPM_STATIC))
         # Paths are relative to _static/ (Sphinx adds the prefix).
         cfg["mathjax_path"] = "mathjax/tex-mml-chtml.js"
@@ -198,10 +201,10 @@ def widget_states(langs: list[str]) -> Path:
 _EXECUTED = re.compile(r"(?P<page>[^\s:]+\.ipynb).*?Executed notebook in (?P<seconds>[\d.]+) seconds")
 
 
-def build_language(lang: str, intranet: bool, states: Path) -> tuple[int, list[str]]:
+def build_language(lang: str, cdn: bool, states: Path) -> tuple[int, list[str]]:
     """Build one language, streaming its log (each line prefixed ``[lang]``); return the exit code and log."""
     invalidate_stale_execution_cache(lang)
-    config = write_config(lang, intranet, states)
+    config = write_config(lang, cdn, states)
     cmd = [sys.executable, "-u", "-c", "from jupyter_book.cli.main import main; main()", "build",
            str(ROOT / "book" / lang), "--config", str(config), "--toc", str(toc_path(lang)),
            "--path-output", str(BUILD / lang), "--builder", "html", "-W", "-n", "--keep-going",
@@ -279,17 +282,17 @@ def assemble(langs: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lang", nargs="+", choices=LANGS, default=list(LANGS))
-    parser.add_argument("--intranet", dest="intranet", action="store_true",
-                        help="take MathJax from the npm registry at build time and serve it from the site (for "
-                             "intranets without CDN access; the widgets never need a CDN)")
+    parser.add_argument("--cdn", action="store_true",
+                        help="load MathJax from a public CDN instead of serving it from the site (by default it is "
+                             "taken from the npm registry at build time; the widgets never need a CDN)")
     args = parser.parse_args(argv)
-    if args.intranet and npm_assets_missing(NPM_STATIC):
+    if not args.cdn and npm_assets_missing(NPM_STATIC):
         fetch_npm_assets(NPM_STATIC)  # once, before the parallel builds use it
     start = time.perf_counter()
     states = widget_states(args.lang)
     # The languages build in parallel: each executes its own notebooks, and the machine has cores for both.
     with ThreadPoolExecutor(max_workers=len(args.lang)) as pool:
-        results = dict(zip(args.lang, pool.map(lambda lang: build_language(lang, args.intranet, states),
+        results = dict(zip(args.lang, pool.map(lambda lang: build_language(lang, args.cdn, states),
                                                args.lang)))
     failed = [lang for lang, (code, _) in results.items() if code != 0]
     for lang, (code, lines) in results.items():

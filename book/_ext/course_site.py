@@ -160,6 +160,22 @@ def translate_hard_coded_strings(app: Sphinx, exception: Exception | None) -> No
             page.write_text(new, encoding="utf-8")
 
 
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Keep one copy of each script of a page.
+
+    sphinx-thebe and sphinx-togglebutton add their inline configuration scripts on ``env-before-read-docs``,
+    which Jupyter Book fires more than once per build; a second ``const THEBE_JS_URL`` is a JavaScript
+    SyntaxError on every page (the browser tests fail on console errors).
+    """
+    seen, kept = set(), []
+    for script in context.get("script_files", []):
+        key = (str(script), tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    context["script_files"] = kept
+
+
 def setup(app: Sphinx) -> dict:
     app.add_config_value("course_language", "en", "html")
     app.add_config_value("course_languages", {}, "html")
@@ -173,5 +189,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", add_static_files)
     # After sphinx-book-theme has built its header buttons (priority 501).
     app.connect("html-page-context", add_language_links, priority=600)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("build-finished", translate_hard_coded_strings)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

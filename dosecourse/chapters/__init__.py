@@ -34,7 +34,23 @@ CHAPTERS: dict[str, str] = {
 
 
 def load(name: str) -> ModuleType:
-    """Import the chapter module ``name`` (a key of :data:`CHAPTERS`)."""
+    """Import the chapter module ``name`` (a key of :data:`CHAPTERS`).
+
+    Parameters
+    ----------
+    name : str
+        Chapter module name, one of the keys of :data:`CHAPTERS` (e.g. ``"backfill"``).
+
+    Returns
+    -------
+    types.ModuleType
+        The imported module ``dosecourse.chapters.<name>``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a key of :data:`CHAPTERS`.
+    """
     if name not in CHAPTERS:
         raise ValueError(f"name must be one of {tuple(CHAPTERS)}; got {name!r}")
     return importlib.import_module(f"{__name__}.{name}")
@@ -47,6 +63,16 @@ def load_all() -> list[ModuleType]:
 
 def plain(value: object) -> object:
     """``value`` with NumPy scalars turned into Python numbers (so glued values format in the prose).
+
+    Parameters
+    ----------
+    value : object
+        Any value; a NumPy scalar (``np.generic``) is converted with ``.item()``, anything else is returned
+        unchanged.
+
+    Returns
+    -------
+    object
 
     Examples
     --------

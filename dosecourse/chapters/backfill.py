@@ -283,13 +283,23 @@ def _trials(sc: Scenario, backfill: bool, n_trials: int, seed: int, n_cap_backfi
 class Comparison:
     """BF-BOIN and BOIN simulated on one scenario, with the settings used.
 
-    Attributes
+    Parameters
     ----------
     scenario : Scenario
+        The scenario simulated (true DLT and response probabilities per dose).
     bf, boin : dosecourse.escalation.Trials
-        Per-trial results of BF-BOIN and of BOIN (same number of trials, same seed).
+        Per-trial results of BF-BOIN and of BOIN (same number of trials, same seed), each with as many doses as
+        ``scenario``.
     n_cap_backfill : int
+        Backfill cap used (a dose takes backfill patients while it has fewer than this many patients), >= 1.
     accrual_per_month : float
+        Mean number of patients arriving per month used in the simulations, > 0.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If a design's trials do not match the scenario's doses, the two designs have different numbers of
+        trials, or a setting is out of range.
     """
 
     scenario: Scenario
@@ -322,7 +332,17 @@ class Comparison:
         return self.bf.seed
 
     def trials(self, design: str) -> esc.Trials:
-        """The trials of ``design``, "bf" or "boin"."""
+        """The trials of ``design``, "bf" or "boin".
+
+        Parameters
+        ----------
+        design : {"bf", "boin"}
+            BF-BOIN (``"bf"``) or BOIN without backfilling (``"boin"``).
+
+        Returns
+        -------
+        dosecourse.escalation.Trials
+        """
         return getattr(self, _validate.one_of(design, "design", DESIGNS))
 
     @cached_property
@@ -332,7 +352,18 @@ class Comparison:
 
     def summary(self, design: str) -> esc.Summary:
         """The operating characteristics of ``design`` around the true MTD (:class:`dosecourse.escalation.Summary`,
-        with Monte Carlo standard errors)."""
+        with Monte Carlo standard errors).
+
+        Parameters
+        ----------
+        design : {"bf", "boin"}
+            BF-BOIN (``"bf"``) or BOIN without backfilling (``"boin"``).
+
+        Returns
+        -------
+        dosecourse.escalation.Summary
+            Summarised with the scenario's true MTD as the correct dose (computed once, then cached).
+        """
         return self._summaries[_validate.one_of(design, "design", DESIGNS)]
 
     def _applies(self, metric: str) -> bool:
@@ -345,14 +376,41 @@ class Comparison:
 
     def mean(self, design: str, metric: str) -> float:
         """Mean over trials of one Table 4 measure (:data:`METRICS`; percentages for the selections), NaN where it
-        does not apply (no dose below or above the MTD)."""
+        does not apply (no dose below or above the MTD).
+
+        Parameters
+        ----------
+        design : {"bf", "boin"}
+            BF-BOIN (``"bf"``) or BOIN without backfilling (``"boin"``).
+        metric : str
+            One of :data:`METRICS`: ``"correct"`` and ``"overdose"`` (selection percentages), ``"below"``,
+            ``"at"`` and ``"above"`` (mean patients below, at and above the MTD), ``"total"`` (mean sample size)
+            or ``"duration"`` (mean trial duration, months).
+
+        Returns
+        -------
+        float
+        """
         field, scale = self._FIELDS[_validate.one_of(metric, "metric", METRICS)]
         if not self._applies(metric):
             return math.nan
         return scale * float(getattr(self.summary(design), field))
 
     def se(self, design: str, metric: str) -> float:
-        """Monte Carlo standard error of :meth:`mean` (the per-trial standard deviation over sqrt(n_trials))."""
+        """Monte Carlo standard error of :meth:`mean` (the per-trial standard deviation over sqrt(n_trials)).
+
+        Parameters
+        ----------
+        design : {"bf", "boin"}
+            BF-BOIN (``"bf"``) or BOIN without backfilling (``"boin"``).
+        metric : str
+            One of :data:`METRICS` (see :meth:`mean`).
+
+        Returns
+        -------
+        float
+            In the unit of :meth:`mean`; NaN where the measure does not apply.
+        """
         field, scale = self._FIELDS[_validate.one_of(metric, "metric", METRICS)]
         if not self._applies(metric):
             return math.nan
@@ -454,9 +512,12 @@ def comparison_table(comparisons: Iterable[Comparison], lang: str = "en", publis
 class ResponsePrecision:
     """Evidence on the response rate per dose, BOIN against BF-BOIN (arrays over doses, dose 1 first).
 
-    Attributes
+    Each dict maps a design of :data:`DESIGNS` (``"boin"``, ``"bf"``) to an array with one value per dose.
+
+    Parameters
     ----------
     scenario : Scenario
+        The scenario simulated (its ``true_eff`` is the true response rate).
     level : float
         Confidence level of the Clopper-Pearson intervals.
     treated : dict of ndarray
@@ -490,7 +551,19 @@ class ResponsePrecision:
                 raise ValueError(f"{name} must give one value per dose ({k}) for each of {DESIGNS}")
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per dose: true response rate, patients (and backfill), interval width, BOIN and BF-BOIN."""
+        """One row per dose: true response rate, patients (and backfill), interval width, BOIN and BF-BOIN.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the dose labels and column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: true response rate, mean patients under BOIN and under BF-BOIN, mean backfill patients
+            (BF-BOIN), and the mean interval width under each design; rounded to two decimals.
+        """
         lang = check_lang(lang)
         sc = self.scenario
         doses = [_dose_label(d, sc, lang) for d in range(1, sc.n_doses + 1)]

@@ -121,11 +121,33 @@ class CurveScenario:
             object.__setattr__(self, name, _validate.positive(getattr(self, name), name))
 
     def p_efficacy(self, doses: Sequence[float] = DOSES_MG) -> np.ndarray:
-        """Response probability at ``doses`` (mg, any shape; :func:`dosecourse.pd.sigmoid_emax`)."""
+        """Response probability at ``doses`` (mg, any shape; :func:`dosecourse.pd.sigmoid_emax`).
+
+        Parameters
+        ----------
+        doses : sequence of float
+            Doses in mg, >= 0, at most :data:`dosecourse._validate.MAX_GRID` values (default :data:`DOSES_MG`).
+
+        Returns
+        -------
+        ndarray
+            Response probability per dose, shaped like ``doses``.
+        """
         return np.asarray(sigmoid_emax(_grid(doses), self.emax, self.ed50, self.hill), float)
 
     def p_toxicity(self, doses: Sequence[float] = DOSES_MG) -> np.ndarray:
-        """DLT probability at ``doses`` (mg, any shape; :func:`dosecourse.utility.logistic_toxicity`)."""
+        """DLT probability at ``doses`` (mg, any shape; :func:`dosecourse.utility.logistic_toxicity`).
+
+        Parameters
+        ----------
+        doses : sequence of float
+            Doses in mg, >= 0, at most :data:`dosecourse._validate.MAX_GRID` values (default :data:`DOSES_MG`).
+
+        Returns
+        -------
+        ndarray
+            DLT probability per dose, shaped like ``doses``.
+        """
         return np.asarray(u.logistic_toxicity(_grid(doses), self.td50, self.tox_slope), float)
 
 
@@ -466,16 +488,23 @@ def weight_figure(attributes: Mapping[str, Sequence[float]], desirabilities: Map
 class Scenario:
     """The CUI of assumed curves and the probability each dose is best after ``n_per_dose`` patients per dose.
 
-    Attributes
+    Parameters
     ----------
     result : dosecourse.utility.CUIResult
         The CUI of each dose on the curves.
     prob_best : dosecourse.utility.ProbabilityBest
         The probability each dose is best given the expected counts (with its draws and seed).
     n_per_dose : int
-        Patients per dose of the typical trial.
+        Patients per dose of the typical trial (1 to :data:`dosecourse._validate.MAX_PATIENTS`).
     responses, dlts : ndarray of int
-        Its responders and patients with a DLT per dose (:func:`dosecourse.stats.expected_counts`).
+        Its responders and patients with a DLT per dose (:func:`dosecourse.stats.expected_counts`), each between
+        0 and ``n_per_dose``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``result`` and ``prob_best`` have the wrong types or different numbers of doses, or a count is out of
+        range.
     """
 
     result: u.CUIResult

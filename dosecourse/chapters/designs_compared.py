@@ -223,6 +223,19 @@ def summaries(true_tox, designs: Sequence[str] = DESIGNS) -> dict[str, esc.Summa
     """:meth:`~dosecourse.escalation.OperatingCharacteristics.summary` of each design at the target, with the
     chapter's band and margin.
 
+    Parameters
+    ----------
+    true_tox : sequence of float
+        True DLT probability of each of the five doses, each in (0, 1).
+    designs : sequence of str
+        Keys of :data:`dosecourse.escalation.DESIGNS` (default :data:`DESIGNS`, the four of the chapter).
+
+    Returns
+    -------
+    dict
+        ``{key: Summary}`` in the order of ``designs``, with target :data:`TARGET`, band :data:`BAND` and margin
+        :data:`MARGIN`.
+
     Examples
     --------
     >>> s = summaries(SCENARIOS["mid"])["BOIN"]
@@ -235,6 +248,17 @@ def summaries(true_tox, designs: Sequence[str] = DESIGNS) -> dict[str, esc.Summa
 
 def scenario_label(key: str, lang: str = "en") -> str:
     """Name of a scenario of :data:`SCENARIOS` in ``lang``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`SCENARIOS` (``"mid"``, ``"high"``, ...).
+    lang : {"en", "zh-tw"}
+        Language of the name (default ``"en"``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
@@ -250,6 +274,17 @@ def _doses(doses: np.ndarray, lang: str) -> str:
 
 def scenario_table(lang: str = "en") -> pd.DataFrame:
     """The scenarios as a table: true DLT probability per dose, the correct dose and the overly toxic doses.
+
+    Parameters
+    ----------
+    lang : {"en", "zh-tw"}
+        Language of the scenario names and column names (default ``"en"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario of :data:`SCENARIOS`: its name, the true DLT probability of each dose, and the
+        correct and overly toxic doses as text.
 
     Examples
     --------
@@ -319,6 +354,16 @@ def comparison_table(true_tox, designs: Sequence[str] = DESIGNS, lang: str = "en
 def summary_table(lang: str = "en") -> pd.DataFrame:
     """:func:`comparison_table` of every scenario of :data:`SCENARIOS`, stacked, with a first column naming it.
 
+    Parameters
+    ----------
+    lang : {"en", "zh-tw"}
+        Language of the table (default ``"en"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario and design of :data:`DESIGNS`.
+
     Examples
     --------
     >>> summary_table().shape
@@ -337,6 +382,29 @@ def exact_vs_simulated(design: str = "BOIN", scenario: str = "mid", *, n_trials:
                        seed: int = SEED, lang: str = "en") -> pd.DataFrame:
     """:func:`dosecourse.simulation_check.agreement` of one design on one of :data:`SCENARIOS`: exact values next to
     ``n_trials`` simulated trials, with z-scores (both cached).
+
+    Parameters
+    ----------
+    design : str
+        A key of :data:`dosecourse.escalation.DESIGNS` (default ``"BOIN"``).
+    scenario : str
+        A key of :data:`SCENARIOS` (default ``"mid"``).
+    n_trials : int
+        Simulated trials (default :data:`N_TRIALS`).
+    seed : int
+        Seed of the simulation, >= 0 (default :data:`SEED`).
+    lang : {"en", "zh-tw"}
+        Language of the quantity names (default ``"en"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity, columns :data:`dosecourse.simulation_check.COLUMNS`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On an unknown design or scenario, or an invalid ``n_trials`` or ``seed``.
 
     Examples
     --------
@@ -438,6 +506,11 @@ def summary_figure(lang: str = "en") -> Figure:
     """Across the scenarios of :data:`SCENARIOS`: correct selection, patients at overly toxic doses and mean
     sample size, one bar per design.
 
+    Parameters
+    ----------
+    lang : {"en", "zh-tw"}
+        Language of every label in the figure (default ``"en"``).
+
     Returns
     -------
     matplotlib.figure.Figure
@@ -537,6 +610,17 @@ def _widget_table(lang: str, mtd: float, steepness: float) -> pd.DataFrame:
 def figure_alt(true_tox, lang: str = "en") -> str:
     """The alt text of :func:`comparison_figure` of the four designs: the scenario and each design's correct
     selection, patients at overly toxic doses and sample size.
+
+    Parameters
+    ----------
+    true_tox : sequence of float
+        True DLT probability of each of the five doses, each in (0, 1).
+    lang : {"en", "zh-tw"}
+        Language of the text (default ``"en"``).
+
+    Returns
+    -------
+    str
 
     Examples
     --------

@@ -161,6 +161,25 @@ def summary(design: str, scenario: str = "target_4", start_dose: int = 1) -> esc
     """:meth:`~dosecourse.escalation.OperatingCharacteristics.summary` of :func:`operating_characteristics` at the
     chapter's target: selection of the correct dose, patients below, at and above it, sample size.
 
+    Parameters
+    ----------
+    design : {"3+3", "BOIN", "CRM", "ATD"}
+        A key of :data:`DESIGNS`.
+    scenario : str
+        A key of :data:`SCENARIOS` (default ``"target_4"``).
+    start_dose : int
+        Dose (1..5) of the first cohort (default 1).
+
+    Returns
+    -------
+    dosecourse.escalation.Summary
+        Exact, with the correct dose closest to :data:`TARGET`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On an unknown design or scenario, or a start dose outside 1..5.
+
     Examples
     --------
     >>> s = summary("BOIN")
@@ -331,6 +350,27 @@ def start_dose_table(scenario: str = "target_4", starts: Sequence[int] = START_D
                      designs: Sequence[str] = ("3+3", "BOIN", "CRM"), lang: str = "en") -> pd.DataFrame:
     """:func:`oc_table` of each design started at each of ``starts``, one row per design and start.
 
+    Parameters
+    ----------
+    scenario : str
+        A key of :data:`SCENARIOS` (default ``"target_4"``).
+    starts : sequence of int
+        Start doses (each 1..5) to compare (default :data:`START_DOSES`).
+    designs : sequence of str
+        Keys of :data:`DESIGNS` (default 3+3, BOIN and CRM).
+    lang : {"en", "zh-tw"}
+        Language of the row labels and headers (default ``"en"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`oc_table`; rows named "design, start at dose s", designs outer, starts inner.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On an unknown scenario or design, or a start dose outside 1..5.
+
     Examples
     --------
     >>> list(start_dose_table(designs=("3+3",)).index)
@@ -347,6 +387,24 @@ def start_dose_table(scenario: str = "target_4", starts: Sequence[int] = START_D
 def accelerated_table(scenario: str = "target_4", lang: str = "en") -> pd.DataFrame:
     """The 3+3 and accelerated titration, exactly, and accelerated titration simulated (:data:`AT_N_TRIALS`
     trials, seed :data:`SEED`) as a check on its enumeration.
+
+    Parameters
+    ----------
+    scenario : str
+        A key of :data:`SCENARIOS` (default ``"target_4"``).
+    lang : {"en", "zh-tw"}
+        Language of the row labels and headers (default ``"en"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Three rows (3+3 exact, accelerated titration exact, accelerated titration simulated) and the columns of
+        :func:`oc_table`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On an unknown scenario.
 
     Examples
     --------
@@ -403,6 +461,11 @@ def sentinel_table(qs: Sequence[float] = (0.05, 0.2, 0.5, 1.0), cohort_size: int
 
 def class_table(lang: str = "en") -> pd.DataFrame:
     """What an escalation protocol pre-specifies for each molecular class (:data:`CLASSES`), in ``lang``.
+
+    Parameters
+    ----------
+    lang : {"en", "zh-tw"}
+        Language of the table (default ``"en"``).
 
     Returns
     -------
@@ -568,6 +631,26 @@ def figure_alt(scenario: str = "target_4", start_dose: int = 1, highlight: str |
                lang: str = "en") -> str:
     """The alt text of :func:`oc_figure`: the scenario, the start and, per design, the selection of the correct
     dose and the patients treated there.
+
+    Parameters
+    ----------
+    scenario : str
+        A key of :data:`SCENARIOS` (default ``"target_4"``).
+    start_dose : int
+        Dose (1..5) where every design starts (default 1).
+    highlight : str, optional
+        A key of :data:`DESIGNS` whose outlined bars the text mentions (None: no sentence about it).
+    lang : {"en", "zh-tw"}
+        Language of the text (default ``"en"``).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError, TypeError
+        On an unknown scenario or design, or a start dose outside 1..5.
 
     Examples
     --------

@@ -333,6 +333,25 @@ def explain(fold: float = FOLD, scheme: str = "doubling", hill: float = HILL_STE
 
     Parameters are those of :func:`below_active_figure`.
 
+    Parameters
+    ----------
+    fold : float, default FOLD
+        Median active (target) dose / starting dose.
+    scheme : {"doubling", "modified_fibonacci", "constant_33"}
+        Step scheme (a key of :data:`dosecourse.dose_grid.SCHEMES`).
+    hill : float, default HILL_STEEP
+        Hill coefficient (steepness) of the dose-response.
+    gsd : float, default GSD
+        Geometric standard deviation of the active dose.
+    n_trials : int, default N_TRIALS
+        Simulated trials.
+    seed : int, default SEED
+        Seed of the simulation.
+    p_current : float, default P_CURRENT
+        Risk at the last level below the active dose.
+    lang : {"en", "zh-tw"}
+        Language of the text.
+
     Returns
     -------
     str

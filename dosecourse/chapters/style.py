@@ -113,6 +113,18 @@ def _drawable() -> frozenset[int]:
 def rc(lang: str = "en") -> dict[str, Any]:
     """The course's matplotlib settings for ``lang`` ("en" or "zh-tw"), for ``matplotlib.rc_context``.
 
+    Parameters
+    ----------
+    lang : {"en", "zh-tw"}
+        Language of the figure; the font list always ends with the CJK font, so both languages draw alike
+        (default ``"en"``).
+
+    Returns
+    -------
+    dict
+        ``{rcParam: value}``: figure size and resolution, fonts and font sizes, spines, grid, the Okabe-Ito colour
+        cycle and legend style.
+
     Examples
     --------
     >>> rc("zh-tw")["font.family"][-1]
@@ -141,6 +153,16 @@ def rc(lang: str = "en") -> dict[str, Any]:
 
 def missing_glyphs(fig: Figure) -> list[str]:
     """Characters in ``fig``'s text that neither course font can draw (mathtext between ``$`` is skipped).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure whose texts, titles, axis labels, legends and fixed tick labels are checked.
+
+    Returns
+    -------
+    list of str
+        The characters, sorted, each once (empty when every character can be drawn).
 
     Examples
     --------
@@ -191,6 +213,21 @@ def course_figure(func: F) -> F:
 
     The function runs inside ``matplotlib.rc_context(rc(lang))`` and its figure is checked with
     :func:`missing_glyphs`; a character no course font can draw raises ``ValueError`` naming it.
+
+    Parameters
+    ----------
+    func : callable
+        A function returning a :class:`matplotlib.figure.Figure`, with a ``lang`` parameter.
+
+    Returns
+    -------
+    callable
+        The wrapped function, with the signature and docstring of ``func``.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` has no ``lang`` parameter.
     """
     signature = inspect.signature(func)
     if "lang" not in signature.parameters:
@@ -215,6 +252,19 @@ def course_figure(func: F) -> F:
 
 def new_figure(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
     """``(fig, axes)`` from :func:`matplotlib.pyplot.subplots` with constrained layout (inside a course figure).
+
+    Parameters
+    ----------
+    nrows, ncols : int
+        Rows and columns of the subplot grid (default 1 each).
+    **kwargs
+        Passed to :func:`matplotlib.pyplot.subplots` (e.g. ``figsize``, ``width_ratios``); ``layout`` defaults
+        to ``"constrained"``.
+
+    Returns
+    -------
+    (fig, axes) : tuple
+        The figure and its axes (one Axes, or an array of them), as :func:`matplotlib.pyplot.subplots` returns.
 
     Examples
     --------

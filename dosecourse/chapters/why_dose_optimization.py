@@ -22,6 +22,17 @@ from .widgets import LiveWidget, Part, Slider
 def landscape_table(lang: str = "en") -> pd.DataFrame:
     """The landscape numbers as a table in ``lang``: one row per statistic, with its value and source.
 
+    Parameters
+    ----------
+    lang : {"en", "zh-tw"}
+        Language of the row labels, column names and sources (default ``"en"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Four rows (dose reduction, interruption, discontinuation, label dose at the MTD) and two columns
+        (value, source).
+
     Examples
     --------
     >>> landscape_table("en").shape

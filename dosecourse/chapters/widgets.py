@@ -106,14 +106,43 @@ class Slider:
         return tuple(int(v) for v in self.site) if self.integer else self.site
 
     def index(self, value: Any) -> int:
-        """Position of ``value`` on the site grid."""
+        """Position of ``value`` on the site grid.
+
+        Parameters
+        ----------
+        value : float
+            A value of :attr:`site` (matched to a relative tolerance of 1e-9).
+
+        Returns
+        -------
+        int
+            Its 0-based position in :attr:`site`.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not one of the site values.
+        """
         for i, v in enumerate(self.site):
             if abs(v - float(value)) <= 1e-9 * max(1.0, abs(v)):
                 return i
         raise ValueError(f"{self.name}: {value!r} is not one of the site values {self.site}")
 
     def shown(self, value: Any, lang: str) -> str:
-        """The readout of ``value``."""
+        """The readout of ``value``.
+
+        Parameters
+        ----------
+        value : float
+            The slider's value.
+        lang : str
+            Language code; unused (the readout, ``fmt.format(value)``, is the same in every language), taken for
+            the interface every control shares.
+
+        Returns
+        -------
+        str
+        """
         return self.fmt.format(value)
 
 
@@ -157,14 +186,43 @@ class Choice:
         return self.options
 
     def index(self, value: Any) -> int:
-        """Position of ``value`` among the options."""
+        """Position of ``value`` among the options.
+
+        Parameters
+        ----------
+        value : object
+            One of :attr:`options` (compared with ``==``).
+
+        Returns
+        -------
+        int
+            Its 0-based position in :attr:`options`.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not one of the options.
+        """
         for i, v in enumerate(self.options):
             if v == value:
                 return i
         raise ValueError(f"{self.name}: {value!r} is not one of the options {self.options}")
 
     def shown(self, value: Any, lang: str) -> str:
-        """The text of option ``value``."""
+        """The text of option ``value``.
+
+        Parameters
+        ----------
+        value : object
+            One of :attr:`options`.
+        lang : {"en", "zh-tw"}
+            Language of the text, passed to ``option_label``.
+
+        Returns
+        -------
+        str
+            ``option_label(value, lang)``, or ``str(value)`` without an ``option_label``.
+        """
         return self.option_label(value, lang) if self.option_label else str(value)
 
 
@@ -192,11 +250,39 @@ class Toggle:
         return (False, True)
 
     def index(self, value: Any) -> int:
-        """0 for False, 1 for True."""
+        """0 for False, 1 for True.
+
+        Parameters
+        ----------
+        value : bool
+            The state, True or False (not 0, 1 or a string).
+
+        Returns
+        -------
+        int
+
+        Raises
+        ------
+        TypeError
+            If ``value`` is not a bool.
+        """
         return int(_validate.boolean(value, self.name))
 
     def shown(self, value: Any, lang: str) -> str:
-        """The state in words."""
+        """The state in words.
+
+        Parameters
+        ----------
+        value : bool
+            The state.
+        lang : {"en", "zh-tw"}
+            Language of the words.
+
+        Returns
+        -------
+        str
+            The label ``cw_on`` or ``cw_off`` in ``lang``.
+        """
         return t("cw_on" if value else "cw_off", lang)
 
 
@@ -238,7 +324,15 @@ class LiveWidget:
     parts : sequence of Part
         The outputs, in the order they are laid out below the controls.
     columns : int
-        Controls per row.
+        Controls per row (default 2).
+    _by_name : dict
+        Internal: the controls by name, filled in ``__post_init__``; do not pass it.
+
+    Raises
+    ------
+    ValueError
+        If ``key`` is empty or holds a space, control names repeat, a part depends on an unknown control, a
+        control changes no output, or the widget has more than :data:`MAX_STATES` site states.
 
     Notes
     -----
@@ -275,7 +369,22 @@ class LiveWidget:
         REGISTRY[self.key] = self  # a module reloaded in Jupyter declares its widgets again
 
     def control(self, name: str) -> Control:
-        """The control called ``name``."""
+        """The control called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Name of one of the widget's controls.
+
+        Returns
+        -------
+        Slider, Choice or Toggle
+
+        Raises
+        ------
+        ValueError
+            If the widget has no control ``name``.
+        """
         return self._by_name[_validate.one_of(name, "name", list(self._by_name))]
 
     @property
@@ -289,7 +398,21 @@ class LiveWidget:
         return sum(int(np.prod([len(self._by_name[d].values) for d in p.depends])) for p in self.parts)
 
     def part_states(self, index: int) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every site state of part ``index``: its key (positions on the grids, ``"1_0_3"``) and values."""
+        """Every site state of part ``index``: its key (positions on the grids, ``"1_0_3"``) and values.
+
+        Parameters
+        ----------
+        index : int
+            Position of the part in :attr:`parts` (0-based).
+
+        Yields
+        ------
+        key : str
+            Positions of the values on the site grids of the part's controls, in the order of ``depends``, joined
+            by ``_`` (``"0"`` for a part that depends on no control).
+        values : dict
+            ``{control name: value}`` for the controls the part depends on.
+        """
         part = self.parts[index]
         grids = [self._by_name[d].values for d in part.depends]
         for combo in itertools.product(*(range(len(g)) for g in grids)):
@@ -297,7 +420,25 @@ class LiveWidget:
             yield "_".join(map(str, combo)) or "0", values
 
     def values(self, **initial: Any) -> dict[str, Any]:
-        """The defaults with ``initial`` values, each checked to be a control's site value."""
+        """The defaults with ``initial`` values, each checked to be a control's site value.
+
+        Parameters
+        ----------
+        **initial
+            ``name=value`` for some controls; each value must be on its control's site grid.
+
+        Returns
+        -------
+        dict
+            ``{control name: value}`` for every control (site values; ints for an integer slider).
+
+        Raises
+        ------
+        TypeError
+            If a name is not one of the controls.
+        ValueError
+            If a value is not on its control's site grid.
+        """
         unknown = set(initial) - set(self._by_name)
         if unknown:
             raise TypeError(f"{self.key} has no control {sorted(unknown)}; its controls are {list(self._by_name)}")
@@ -309,12 +450,43 @@ class LiveWidget:
         return values
 
     def render(self, index: int, lang: str, values: Mapping[str, Any]) -> Any:
-        """Output of part ``index`` for ``values`` (only the part's own controls are passed)."""
+        """Output of part ``index`` for ``values`` (only the part's own controls are passed).
+
+        Parameters
+        ----------
+        index : int
+            Position of the part in :attr:`parts` (0-based).
+        lang : {"en", "zh-tw"}
+            Language passed to the part's ``render``.
+        values : mapping
+            ``{control name: value}``, holding at least the controls the part depends on.
+
+        Returns
+        -------
+        object
+            What the part's ``render`` returns: a Figure, a DataFrame, HTML, a string or None.
+        """
         part = self.parts[index]
         return part.render(lang=lang, **{d: values[d] for d in part.depends})
 
     def alt_text(self, index: int, lang: str, values: Mapping[str, Any]) -> str:
-        """Alt text of part ``index``'s figure for ``values``."""
+        """Alt text of part ``index``'s figure for ``values``.
+
+        Parameters
+        ----------
+        index : int
+            Position of the part in :attr:`parts` (0-based).
+        lang : {"en", "zh-tw"}
+            Language of the text.
+        values : mapping
+            ``{control name: value}`` for every control.
+
+        Returns
+        -------
+        str
+            The part's ``alt(lang, values)`` when it is callable, its label id formatted with the shown value of
+            each control when it is a string, otherwise "label: value" for every control.
+        """
         part = self.parts[index]
         if callable(part.alt):
             return part.alt(lang, {d: values[d] for d in part.depends})
@@ -329,7 +501,17 @@ class LiveWidget:
 
 
 class WidgetView:
-    """A widget in one language with its initial values, ready to display (see :class:`LiveWidget`)."""
+    """A widget in one language with its initial values, ready to display (see :class:`LiveWidget`).
+
+    Parameters
+    ----------
+    widget : LiveWidget
+        The widget shown.
+    lang : {"en", "zh-tw"}
+        Language of the view (already normalised by :func:`dosecourse.i18n.check_lang`).
+    values : dict
+        ``{control name: value}`` for every control, from :meth:`LiveWidget.values`.
+    """
 
     def __init__(self, widget: LiveWidget, lang: str, values: dict[str, Any]) -> None:
         self.widget, self.lang, self.values = widget, lang, values
@@ -488,7 +670,22 @@ def _html(shown: Any) -> str:
 # ------------------------------------------------------------------------------------------------ export
 def figure_digest(fig: Any, dpi: int = SITE_DPI) -> tuple[np.ndarray, str]:
     """RGBA pixels of ``fig`` saved at ``dpi`` with a tight bounding box (as on the page: nothing clipped) and
-    their SHA-256 (what a state image shows, before encoding)."""
+    their SHA-256 (what a state image shows, before encoding).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to render.
+    dpi : int
+        Resolution in dots per inch (default :data:`SITE_DPI`).
+
+    Returns
+    -------
+    pixels : ndarray of uint8, shape (height, width, 4)
+        The RGBA image.
+    digest : str
+        Hexadecimal SHA-256 of the pixel bytes.
+    """
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -503,6 +700,15 @@ def export_states(widget: LiveWidget, lang: str, directory: Path) -> dict:
     Figures are drawn at :data:`SITE_DPI` and saved as palette PNG (``p<part>-<state>.png``); tables and texts go
     into ``states.js``, which registers the states with the page's script (loadable from ``file://``).  A
     ``states.json`` manifest records every state, with the SHA-256 of each figure's pixels, for the tests.
+
+    Parameters
+    ----------
+    widget : LiveWidget
+        The widget whose states are exported.
+    lang : {"en", "zh-tw"}
+        Language of the states.
+    directory : pathlib.Path or str
+        Directory to write to (created with its parents if missing).
 
     Returns
     -------
@@ -566,6 +772,18 @@ def _export_job(job: tuple[str, tuple[str, ...], str]) -> str:
 
 def export_all(root: Path, langs: Sequence[str], *, workers: int = 2) -> list[str]:
     """Export every registered widget's states under ``root/<lang>/widget-states/<key>/`` in parallel.
+
+    Every chapter module is imported first (so every widget is registered); each worker process exports one
+    widget in every language (:func:`export_states`), the widgets with the most states first.
+
+    Parameters
+    ----------
+    root : pathlib.Path or str
+        Root directory of the output.
+    langs : sequence of str
+        Languages to export (each checked with :func:`dosecourse.i18n.check_lang`).
+    workers : int
+        Worker processes, 1 to 16 (default 2).
 
     Returns
     -------

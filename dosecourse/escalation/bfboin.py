@@ -196,7 +196,21 @@ class BFBOIN(Design):
 
     def decision_table(self, max_n: int | None = None, *, lang: str = "en"):
         """BOIN's decision table (:meth:`~dosecourse.escalation.interval.IntervalDesign.decision_table`), with
-        de-escalation at 2 DLTs out of 3 when ``stay_1_of_3`` (Zhao et al. 2024, Table 1)."""
+        de-escalation at 2 DLTs out of 3 when ``stay_1_of_3`` (Zhao et al. 2024, Table 1).
+
+        Parameters
+        ----------
+        max_n : int, optional
+            Largest number of patients (default: the design's maximum sample size).
+        lang : {"en", "zh-tw"}
+            Language of the row labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :meth:`~dosecourse.escalation.interval.IntervalDesign.decision_table` (patients treated;
+            escalate if # of DLT <=; de-escalate if # of DLT >=; eliminate if # of DLT >=), columns 1..max_n.
+        """
         table = self._boin.decision_table(max_n, lang=lang)
         if self.stay_1_of_3 and 3 in table.columns:
             table.loc[t("interval_row_deescalate", lang), 3] = int(self._bounds.deescalate[3])
@@ -383,6 +397,15 @@ class BFBOIN(Design):
     # --------------------------------------------------------------------------------------- description
     def describe(self, lang: str = "en") -> str:
         """The design's rules in plain words, with BOIN's decision table, ready for a protocol.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
 
         Examples
         --------

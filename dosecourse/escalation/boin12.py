@@ -257,6 +257,18 @@ class BOIN12(Design):
         :math:`\\Pr(p_E < \\phi_E \\mid D) <` ``cutoff_eff`` (Beta(1, 1) priors); failing the toxicity rule also
         closes every higher dose.
 
+        Parameters
+        ----------
+        n : array_like of int
+            Patients treated at each dose (doses on the last axis).
+        y_tox, y_eff : array_like of int
+            Patients with a DLT and with a response at each dose, each between 0 and ``n``; broadcast with ``n``.
+
+        Returns
+        -------
+        ndarray of bool
+            True where the dose is admissible, shaped like the broadcast inputs.
+
         Raises
         ------
         ValueError, TypeError
@@ -410,6 +422,16 @@ class BOIN12(Design):
     def utility_table(self, lang: str = "en") -> pd.DataFrame:
         """The utility of each outcome as a 2 x 2 table (rows: toxicity no/yes; columns: efficacy yes/no).
 
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the row and column labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Utilities on the 0-100 scale.
+
         Examples
         --------
         >>> BOIN12(0.35, 0.25, 5).utility_table().to_numpy().tolist()
@@ -423,6 +445,15 @@ class BOIN12(Design):
 
     def describe(self, lang: str = "en") -> str:
         """The design's rules in plain words, ready for a protocol, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
 
         Examples
         --------
@@ -447,6 +478,18 @@ class BOIN12(Design):
         Escalation has no count boundary: when neither rule applies, the most desirable admissible dose is
         chosen (see :meth:`describe`).  All entries come from the design's own rules (:meth:`admissible`,
         ``lambda_d``), so the table cannot drift from the decisions.
+
+        Parameters
+        ----------
+        max_n : int, optional
+            Largest number of patients, 1 to 1000 (default: the design's maximum sample size).
+        lang : {"en", "zh-tw"}
+            Language of the row labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows above, columns 1..max_n; ``<NA>`` where no count triggers the action.
 
         Examples
         --------

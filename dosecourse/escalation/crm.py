@@ -25,7 +25,7 @@ from scipy.stats import binom
 
 from .. import _validate
 from ..i18n import check_lang, t
-from .data import TrialData
+from .data import NO_DOSE, TrialData
 from .decision import Decision
 from .design import Design
 from .interval import _merge_rows, _unique_rows
@@ -234,7 +234,7 @@ def _closest(ptox: np.ndarray, target: float) -> np.ndarray:
 class CRMPosterior:
     """The CRM's posterior after the data so far.
 
-    Attributes
+    Parameters
     ----------
     beta_mean, beta_var : float
         Posterior mean and variance of :math:`\\beta`.
@@ -430,7 +430,10 @@ class CRM(Design):
         return np.minimum(recommended, cap)
 
     def _select(self, data: TrialData) -> int:
-        """The MTD at the end of the trial: the unrestricted recommendation from all data (dfcrm ``crmsim``)."""
+        """The MTD at the end of the trial: the unrestricted recommendation from all data (dfcrm ``crmsim``);
+        NO_DOSE before any patient is treated (the prior alone selects nothing)."""
+        if data.total == 0:
+            return NO_DOSE
         return int(self._recommend(data.n[None, :], data.y[None, :])[2][0])
 
     def _next_dose(self, data: TrialData) -> Decision:
@@ -453,7 +456,17 @@ class CRM(Design):
         return Decision(action, dose, key, fields)
 
     def describe(self, lang: str = "en") -> str:
-        """The design in protocol language: model, prior, dose-assignment rule, restrictions and MTD."""
+        """The design in protocol language: model, prior, dose-assignment rule, restrictions and MTD.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+        """
         lang = check_lang(lang)
         formula = "p_k = s_k^exp(beta)" if self.model == "empiric" else (
             f"p_k = expit({self.intercept:g} + exp(beta) * (logit(s_k) - {self.intercept:g}))")
@@ -493,6 +506,12 @@ class CRM(Design):
     def _exact(self, true_tox: np.ndarray, **truth) -> OperatingCharacteristics:
         """Exact operating characteristics by enumerating every outcome path with merged states.
 
+        States are merged when they share the next dose and the counts per dose.  Each state carries its
+        unnormalised posterior density on the grid, and a cohort multiplies it by the likelihood factor
+        ``p_d^y q_d^(c - y)`` of its outcome (one multiplication per grid point, no exponential), so the
+        posterior of every state costs a product instead of a new likelihood; the tests check the result against
+        the posterior computed from the counts afresh.
+
         Examples
         --------
         >>> design = CRM(crm_skeleton(0.05, 0.3, 3, 5), 0.3)
@@ -500,24 +519,35 @@ class CRM(Design):
         >>> oc.exact, round(float(oc.selection.sum()), 12), round(oc.total_n, 9)
         (True, 1.0, 30.0)
         """
-        k, c = self.n_doses, self.cohort_size
-        pmf = binom.pmf(np.arange(c + 1)[None, :], c, true_tox[:, None])
-        hot_after = np.arange(c + 1) / c >= self.target
+        k, c, grid = self.n_doses, self.cohort_size, self._grid
+        outcomes = np.arange(c + 1)
+        pmf = binom.pmf(outcomes[None, :], c, true_tox[:, None])
+        hot_after = outcomes / c >= self.target
+        # likelihood factor of y DLTs in a cohort of c at dose d, on the grid: shape (K, c + 1, G)
+        factor = np.exp(outcomes[None, :, None] * grid.log_p[:, None, :]
+                        + (c - outcomes)[None, :, None] * grid.log_q[:, None, :])
         counts = np.zeros((1, 2 * k), dtype=np.int64)           # patients per dose, then DLTs per dose
+        density = np.exp(grid.log_prior - grid.log_prior.max())[None, :]
         dose = np.array([self.start_dose])
         prob = np.array([1.0])
+        widest = 1
         for cohort in range(self.n_cohorts):
             parent = np.repeat(np.arange(prob.size), c + 1)
-            dlts = np.tile(np.arange(c + 1), prob.size)
+            dlts = np.tile(outcomes, prob.size)
             d = dose[parent]
-            rows = np.arange(parent.size)
-            grown = counts[parent]
-            grown[rows, d - 1] += c
-            grown[rows, k + d - 1] += dlts
             p = prob[parent] * pmf[d - 1, dlts]
             keep = p > 0
-            grown, d, dlts, p = grown[keep], d[keep], dlts[keep], p[keep]
-            rec = self._recommend(grown[:, :k], grown[:, k:])[2]
+            parent, dlts, d, p = parent[keep], dlts[keep], d[keep], p[keep]
+            grown = counts[parent]
+            rows = np.arange(parent.size)
+            grown[rows, d - 1] += c
+            grown[rows, k + d - 1] += dlts
+            beta = np.empty(parent.size)
+            for lo in range(0, parent.size, _CHUNK):
+                part = slice(lo, lo + _CHUNK)
+                sums = (density[parent[part]] * factor[d[part] - 1, dlts[part]]) @ grid._moments
+                beta[part] = sums[:, 1] / sums[:, 0]
+            rec = _closest(grid.ptox(beta), self.target)
             if cohort == self.n_cohorts - 1:
                 first, prob = _merge_rows(np.column_stack([rec, grown]), p)
                 counts, selected = grown[first], rec[first]
@@ -525,8 +555,11 @@ class CRM(Design):
             nxt = self._restrict(rec, d, hot_after[dlts])
             first, prob = _merge_rows(np.column_stack([nxt, grown]), p)
             dose, counts = nxt[first], grown[first]
+            density = density[parent[first]] * factor[d[first] - 1, dlts[first]]
+            density /= density.max(axis=1, keepdims=True)     # rescaled: no underflow however long the trial
+            widest = max(widest, prob.size)
         n, y = counts[:, :k], counts[:, k:]
         selection = np.array([prob[selected == j].sum() for j in range(1, k + 1)])
         return OperatingCharacteristics(
             design=self.name, true_tox=true_tox, selection=selection, no_selection=0.0, patients=prob @ n,
-            dlts=prob @ y, total_n=float(prob @ n.sum(axis=1)), stopped=0.0)
+            dlts=prob @ y, total_n=float(prob @ n.sum(axis=1)), stopped=0.0, n_states=max(widest, prob.size))

@@ -36,7 +36,20 @@ _COHORT = re.compile(r"^(\d+)([A-Za-z]+)$")
 
 @dataclass(frozen=True)
 class Cohort:
-    """One cohort of an outcome string: its dose (1..K) and each patient's outcome letter."""
+    """One cohort of an outcome string: its dose (1..K) and each patient's outcome letter.
+
+    Parameters
+    ----------
+    dose : int
+        Dose level of the cohort, >= 1.
+    outcomes : str
+        One letter per patient, at least one: T (toxicity only), N (neither), E (efficacy only) or B (both).
+
+    Raises
+    ------
+    ValueError, TypeError
+        On a dose below 1, or outcomes that are empty or hold another letter.
+    """
 
     dose: int
     outcomes: str
@@ -205,6 +218,16 @@ class TrialData:
     def empty(cls, n_doses: int) -> TrialData:
         """The data of a trial that has treated no one yet.
 
+        Parameters
+        ----------
+        n_doses : int
+            Number of dose levels K, 1 to :data:`dosecourse._validate.MAX_DOSES`.
+
+        Returns
+        -------
+        TrialData
+            Zero patients and DLTs at every dose, no current dose.
+
         Examples
         --------
         >>> TrialData.empty(3).n.tolist()
@@ -219,6 +242,23 @@ class TrialData:
 
         The counts of each letter per dose are recorded (:attr:`outcomes`), so efficacy-toxicity designs read
         "1NNN" as three patients with neither outcome; designs that use only DLTs ignore them.
+
+        Parameters
+        ----------
+        text : str
+            Cohorts separated by spaces, each ``<dose><letters>`` with letters T, N, E, B (see
+            :func:`parse_outcomes`); an empty string gives :meth:`empty`.
+        n_doses : int
+            Number of dose levels K, 1 to :data:`dosecourse._validate.MAX_DOSES`; no cohort may be above K.
+
+        Returns
+        -------
+        TrialData
+
+        Raises
+        ------
+        ValueError, TypeError
+            On a malformed outcome string or a cohort at a dose above ``n_doses``.
 
         Examples
         --------
@@ -294,7 +334,19 @@ class TrialData:
                          eliminated=self.eliminated if eliminated is None else eliminated)
 
     def with_eliminated(self, eliminated: int) -> TrialData:
-        """These data with the lowest closed dose set to ``eliminated`` (:data:`NO_DOSE` for none)."""
+        """These data with the lowest closed dose set to ``eliminated`` (:data:`NO_DOSE` for none).
+
+        Parameters
+        ----------
+        eliminated : int
+            Lowest dose (1..K) closed by a safety rule, with every dose above it, or :data:`NO_DOSE` (0).
+
+        Returns
+        -------
+        TrialData
+            ``self`` when ``eliminated`` is unchanged, otherwise a copy with the new value (validated by the
+            constructor).
+        """
         if eliminated == self.eliminated:
             return self
         return TrialData(self.n, self.y, current=self.current, last_cohort=self.last_cohort,
@@ -313,7 +365,7 @@ class TrialData:
         return f"TrialData({', '.join(parts)})"
 
 
-def as_data(data: TrialData | str, n_doses: int) -> TrialData:
+def _as_data(data: TrialData | str, n_doses: int) -> TrialData:
     """``data`` as :class:`TrialData` with ``n_doses`` doses (an outcome string is parsed)."""
     if isinstance(data, str):
         return TrialData.from_outcomes(data, n_doses)

@@ -16,7 +16,7 @@ ACTIONS: tuple[str, ...] = ("escalate", "stay", "de-escalate", "stop")
 class Decision:
     """A dose-assignment decision.
 
-    Attributes
+    Parameters
     ----------
     action : {"escalate", "stay", "de-escalate", "stop"}
         What the rule says.  "escalate" at the top dose (or below an eliminated dose) is reported as "stay"
@@ -54,7 +54,18 @@ class Decision:
             raise ValueError("a 'stop' decision has dose NO_DOSE (0), and only a 'stop' decision has")
 
     def reason(self, lang: str = "en") -> str:
-        """The reason in words, in ``lang``, e.g. ``"escalate: 0/3 DLTs, 0.000 <= lambda_e = 0.236"``."""
+        """The reason in words, in ``lang``, e.g. ``"escalate: 0/3 DLTs, 0.000 <= lambda_e = 0.236"``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+            The label :attr:`key` in ``lang``, filled with :attr:`fields`.
+        """
         return t(self.key, lang, **self.fields)
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import _validate
 from ..i18n import check_lang, t
-from .data import NO_DOSE, TrialData, as_data
+from .data import NO_DOSE, TrialData, _as_data
 from .decision import Decision
 from .results import OperatingCharacteristics, Trials
 
@@ -125,6 +125,22 @@ class Design(ABC):
     def replace(self, **changes: Any) -> Design:
         """A copy of the design with some settings changed (all derived quantities recomputed).
 
+        Parameters
+        ----------
+        **changes
+            ``setting=value`` for arguments of the design's constructor (e.g. ``target=0.25``); the other
+            settings keep their values.
+
+        Returns
+        -------
+        Design
+            A new design of the same class.
+
+        Raises
+        ------
+        TypeError
+            If a name is not one of the design's settings.
+
         Examples
         --------
         >>> from dosecourse.escalation import BOIN
@@ -182,7 +198,7 @@ class Design(ABC):
         ValueError, TypeError
             On invalid data, or data with no cohort yet (the first cohort receives ``start_dose``).
         """
-        data = as_data(data, self.n_doses)
+        data = _as_data(data, self.n_doses)
         if data.current == NO_DOSE:
             raise ValueError(f"data: no cohort has been treated yet; the first cohort receives start_dose = "
                              f"{self.start_dose}")
@@ -205,7 +221,7 @@ class Design(ABC):
         int
             The selected dose (1..K), or :data:`~dosecourse.escalation.NO_DOSE` when none can be selected.
         """
-        return self._select(as_data(data, self.n_doses))
+        return self._select(_as_data(data, self.n_doses))
 
     @abstractmethod
     def _select(self, data: TrialData) -> int:
@@ -214,10 +230,32 @@ class Design(ABC):
     # ------------------------------------------------------------------------------------ planning
     @abstractmethod
     def describe(self, lang: str = "en") -> str:
-        """The design's rules in plain words, ready for a protocol, in ``lang``."""
+        """The design's rules in plain words, ready for a protocol, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+        """
 
     def decision_table(self, max_n: int | None = None, *, lang: str = "en") -> pd.DataFrame:
         """Escalate / de-escalate / eliminate boundaries for 1..``max_n`` patients at a dose.
+
+        Parameters
+        ----------
+        max_n : int, optional
+            Largest number of patients (default: the design's maximum sample size).
+        lang : {"en", "zh-tw"}
+            Language of the row labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per number of patients, one row per action (as each design defines it).
 
         Raises
         ------
@@ -268,7 +306,7 @@ class Design(ABC):
         if data is None:
             start, dose = TrialData.empty(self.n_doses), self.start_dose
         else:
-            start = as_data(data, self.n_doses)
+            start = _as_data(data, self.n_doses)
             dose = self.start_dose if start.current == NO_DOSE else self.next_dose(start).dose
             if dose == NO_DOSE:
                 raise ValueError("data: the trial has already stopped on these data; there is no pathway to show")
@@ -345,10 +383,25 @@ class Design(ABC):
     def exact(self, true_tox, **truth: Any) -> OperatingCharacteristics:
         """Exact operating characteristics (no Monte Carlo error), where :attr:`has_exact` is True.
 
+        Parameters
+        ----------
+        true_tox : sequence of float
+            True DLT probability at each dose, in (0, 1), one per dose.
+        **truth
+            Further truths the design takes (:attr:`truth_args`, e.g. ``true_eff``, the response probability
+            per dose); those of :attr:`required_truth` must be given.
+
+        Returns
+        -------
+        OperatingCharacteristics
+            With ``exact`` True and zero standard errors.
+
         Raises
         ------
         NotImplementedError
             For designs without exact results (use :meth:`simulate`).
+        ValueError, TypeError
+            On an invalid scenario, an unknown truth argument or a missing required one.
         """
         if not self.has_exact:
             raise NotImplementedError(f"{self.name} has no exact operating characteristics; use simulate() or "

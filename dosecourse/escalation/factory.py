@@ -23,6 +23,17 @@ _LABELS = {"3+3": "design_tpt", "ATD": "design_atd", "BOIN": "design_boin", "Key
 def design_label(key: str, lang: str = "en") -> str:
     """Name of design ``key`` in ``lang`` (most names are the same in both languages).
 
+    Parameters
+    ----------
+    key : str
+        One of :data:`DESIGNS`.
+    lang : {"en", "zh-tw"}
+        Language of the name (default ``"en"``).
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> design_label("ATD", "zh-tw")

@@ -52,7 +52,7 @@ TARGET_RANGE = (0.05, 0.6)
 class Boundaries:
     """Decision boundaries indexed by the number of patients ``n`` at the current dose (entry 0 is unused).
 
-    Attributes
+    Parameters
     ----------
     escalate : ndarray of int
         Escalate if the number of DLTs ``y <= escalate[n]``; ``-1`` where no count escalates.
@@ -113,6 +113,21 @@ def equal_width_edges(lower: float, upper: float) -> np.ndarray:
 
 def equivalence_interval(target: float, epsilon1: float, epsilon2: float) -> tuple[float, float]:
     """Check ``epsilon1`` and ``epsilon2`` and return the interval ``(target - epsilon1, target + epsilon2)``.
+
+    The equivalence interval of the mTPI, mTPI-2 and keyboard designs (Ji et al. 2010; Yan et al. 2017): DLT rates
+    inside it count as close enough to the target.
+
+    Parameters
+    ----------
+    target : float
+        Target DLT probability, in (0, 1).
+    epsilon1, epsilon2 : float
+        Distances below and above the target, each in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        ``(lower, upper)``.
 
     Raises
     ------

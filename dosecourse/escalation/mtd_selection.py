@@ -28,6 +28,20 @@ def overdose_probability(target: float, n, y) -> np.ndarray:
     Computed as ``1 - I_target(y + 1, n - y + 1)`` (regularised incomplete beta function), the form of BOIN's
     ``1 - pbeta(target, y + 1, n - y + 1)``.
 
+    Parameters
+    ----------
+    target : float
+        Target DLT probability, in (0, 1).
+    n : int or array_like of int
+        Patients treated (any shape broadcasting with ``y``).
+    y : int or array_like of int
+        Patients with a DLT, ``0 <= y <= n``.
+
+    Returns
+    -------
+    ndarray
+        The posterior probability, of the broadcast shape of ``n`` and ``y``.
+
     Raises
     ------
     ValueError, TypeError
@@ -92,7 +106,7 @@ def _estimates(n: np.ndarray, y: np.ndarray, pseudo_count: float) -> tuple[np.nd
 
 
 def select_mtd(target: float, n, y, cutoff_eli: float = 0.95, extrasafe: bool = False,
-               offset: float = 0.05, pseudo_count: float = 0.05) -> int | None:
+               offset: float = 0.05, pseudo_count: float = 0.05) -> int:
     """Select the MTD from the data at the end of a trial, as BOIN's ``select.mtd``.
 
     Parameters

@@ -76,6 +76,7 @@ class UPMDesign(IntervalDesign):
                          cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset, n_earlystop=n_earlystop)
         self.lower, self.upper = equivalence_interval(self.target, epsilon1, epsilon2)
         self.edges = self._edges()
+        self.edges.setflags(write=False)
         self._equivalence = int(np.flatnonzero(self.edges == self.lower)[0])
 
     @abstractmethod

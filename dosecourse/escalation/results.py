@@ -34,7 +34,7 @@ def _frozen(array: np.ndarray | None, dtype=None) -> np.ndarray | None:
 class Trials:
     """Per-trial results of a simulation (arrays over trials; per-dose arrays dose 1 first).
 
-    Attributes
+    Parameters
     ----------
     design : str
         The design's name.
@@ -128,7 +128,7 @@ class OperatingCharacteristics:
     were made, the ``*_se`` attributes hold Monte Carlo standard errors and ``trials`` the per-trial results; for
     exact results ``n_trials`` is None and the standard errors are zero.
 
-    Attributes
+    Parameters
     ----------
     design : str
         The design's name.
@@ -158,6 +158,9 @@ class OperatingCharacteristics:
         Monte Carlo standard errors (zero for exact results).
     trials : Trials, optional
         The per-trial results behind simulated numbers.
+    n_states : int, optional
+        For exact results of model-based designs: the largest number of distinct (merged) trial states held
+        after any cohort, the size of the enumeration.
     """
 
     design: str
@@ -183,6 +186,7 @@ class OperatingCharacteristics:
     responses_se: np.ndarray | None = None
     duration_se: float = 0.0
     trials: Trials | None = field(default=None, repr=False)
+    n_states: int | None = None
 
     def __post_init__(self) -> None:
         k = np.asarray(self.selection).size
@@ -291,7 +295,18 @@ class OperatingCharacteristics:
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """A table with one column per dose: true DLT rate, selection %, mean patients and DLTs (and, for
-        efficacy designs, the true response rate and mean responses)."""
+        efficacy designs, the true response rate and mean responses).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the row and column labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quantity, one column per dose, rounded to two decimals.
+        """
         lang = check_lang(lang)
         rows = {t("oc_true_tox", lang): self.true_tox,
                 t("oc_selection_obd_pct" if self.selects == "OBD" else "oc_selection_pct", lang): 100 * self.selection,
@@ -315,7 +330,7 @@ SUMMARY_FIELDS: tuple[str, ...] = ("pcs", "acceptable", "select_overdose", "sele
 class Summary:
     """The measures of one design on one scenario (from :meth:`OperatingCharacteristics.summary`).
 
-    Attributes
+    Parameters
     ----------
     design : str
         The design's name.

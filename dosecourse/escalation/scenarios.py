@@ -62,6 +62,16 @@ def check_scenario(true_tox, *, require_monotone: bool = False) -> np.ndarray:
 def monotonicity_violations(true_tox) -> list[int]:
     """Doses (1..K) whose true DLT probability is lower than that of the dose below.
 
+    Parameters
+    ----------
+    true_tox : sequence of float
+        True DLT probability per dose, dose 1 first, each in (0, 1).
+
+    Returns
+    -------
+    list of int
+        The doses, increasing (empty for a non-decreasing scenario).
+
     Examples
     --------
     >>> monotonicity_violations([0.05, 0.20, 0.15, 0.30])
@@ -73,6 +83,18 @@ def monotonicity_violations(true_tox) -> list[int]:
 
 def correct_doses(true_tox, target: float) -> np.ndarray:
     """The correct dose(s) (1..K): true DLT probability closest to ``target``; all doses tied for closest.
+
+    Parameters
+    ----------
+    true_tox : sequence of float
+        True DLT probability per dose, dose 1 first, each in (0, 1) (see :func:`check_scenario`).
+    target : float
+        Target DLT probability, in (0, 1).
+
+    Returns
+    -------
+    ndarray of int
+        The correct doses, increasing (at least one).
 
     Examples
     --------
@@ -89,6 +111,21 @@ def correct_doses(true_tox, target: float) -> np.ndarray:
 def acceptable_doses(true_tox, target: float, band: float = 0.05) -> np.ndarray:
     """Doses (1..K) with true DLT probability within ``band`` of the target (may be empty).
 
+    Parameters
+    ----------
+    true_tox : sequence of float
+        True DLT probability per dose, dose 1 first, each in (0, 1) (see :func:`check_scenario`).
+    target : float
+        Target DLT probability, in (0, 1).
+    band : float
+        Half-width of the acceptable band, in [0, 1) (default 0.05): a dose is acceptable when
+        ``|p - target| <= band``.
+
+    Returns
+    -------
+    ndarray of int
+        The acceptable doses, increasing.
+
     Examples
     --------
     >>> acceptable_doses([0.05, 0.12, 0.28, 0.34, 0.60], 0.3).tolist()
@@ -101,6 +138,20 @@ def acceptable_doses(true_tox, target: float, band: float = 0.05) -> np.ndarray:
 
 def overdose_doses(true_tox, target: float, margin: float = 0.10) -> np.ndarray:
     """Overly toxic doses (1..K): true DLT probability above ``target + margin``.
+
+    Parameters
+    ----------
+    true_tox : sequence of float
+        True DLT probability per dose, dose 1 first, each in (0, 1) (see :func:`check_scenario`).
+    target : float
+        Target DLT probability, in (0, 1).
+    margin : float
+        Overdose margin, in [0, 1) (default 0.10).
+
+    Returns
+    -------
+    ndarray of int
+        The overly toxic doses, increasing (may be empty).
 
     Examples
     --------

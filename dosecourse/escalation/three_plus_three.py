@@ -309,6 +309,23 @@ class ThreePlusThree(Design):
 
         ``max_n`` exists for the common interface; the 3+3 decides only at 3 and 6 patients, so it must be
         ``None`` or 6.
+
+        Parameters
+        ----------
+        max_n : {None, 6}
+            Must be None or 6 (the table is the same).
+        lang : {"en", "zh-tw"}
+            Language of the table (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Two columns: the outcome (DLTs / patients at the current dose) and the decision.
+
+        Raises
+        ------
+        ValueError
+            If ``max_n`` is neither None nor 6.
         """
         lang = check_lang(lang)
         if max_n not in (None, 6):
@@ -321,7 +338,17 @@ class ThreePlusThree(Design):
         return _decision_rows(self.variant == "de-escalation", lang)
 
     def describe(self, lang: str = "en") -> str:
-        """The rules in protocol language."""
+        """The rules in protocol language.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the text (default ``"en"``).
+
+        Returns
+        -------
+        str
+        """
         lang = check_lang(lang)
         intro, deescalation, end = self.describe_keys
         variant = deescalation if self.variant == "de-escalation" else "tpt_describe_stop_below"
