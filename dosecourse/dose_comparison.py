@@ -216,9 +216,10 @@ def _z_rate(pl: np.ndarray, ph: np.ndarray, nl: int, nh: int, theta0: float, met
 class NIResult:
     """Outcome of a non-inferiority analysis of the lower dose against the higher dose (returned).
 
-    Attributes
+    Parameters
     ----------
     scale : {"difference", "odds_ratio", "hazard_ratio"}
+        Scale of the comparison: response-rate difference, odds ratio or hazard ratio.
     method : str
         ``"fm"`` or ``"wald"`` (difference), ``"wald_log"`` (odds and hazard ratios).
     estimate : float
@@ -233,6 +234,7 @@ class NIResult:
     p_value : float
         One-sided p-value.
     alpha : float
+        One-sided significance level of the test.
     non_inferior : bool
         True when :math:`H_0` is rejected at level alpha (equivalently the CI excludes the boundary on the
         inferior side).
@@ -250,14 +252,38 @@ class NIResult:
     non_inferior: bool
 
     def conclusion(self, lang: str = "en") -> str:
-        """One sentence stating the conclusion, in ``lang``."""
+        """One sentence stating the conclusion, in ``lang``.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the sentence (default ``"en"``).
+
+        Returns
+        -------
+        str
+            Whether non-inferiority was shown, and why: where the confidence interval lies relative to
+            :attr:`bound`.
+        """
         lang = check_lang(lang)
         side = "dcomp_ci_above" if self.scale != "hazard_ratio" else "dcomp_ci_below"
         key = "dcomp_ni_shown" if self.non_inferior else "dcomp_ni_not_shown"
         return t(key, lang, why=t(side if self.non_inferior else f"{side}_not", lang, bound=f"{self.bound:.3g}"))
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """The analysis as a two-column table (quantity, value)."""
+        """The analysis as a two-column table (quantity, value).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows: scale, method, estimate, confidence interval, boundary, z-statistic, p-value and the
+            :meth:`conclusion`; values as formatted text.
+        """
         lang = check_lang(lang)
         level = f"{100 * (1 - 2 * self.alpha):g}%"
         rows = [
@@ -375,10 +401,20 @@ def _variances(pl: float, ph: float, delta: float, ratio: float, method: str) ->
 class RateSampleSize:
     """Sample size of a non-inferiority trial on the response-rate difference (returned).
 
-    Attributes
+    Parameters
     ----------
-    p_low, p_high, margin, alpha, power, ratio, method
-        The planning assumptions (``ratio`` = n_low / n_high).
+    p_low, p_high : float
+        Assumed true response rates of the lower and higher dose, in (0, 1).
+    margin : float
+        Non-inferiority margin :math:`\\Delta` on the rate difference, in (0, 1).
+    alpha : float
+        One-sided significance level.
+    power : float
+        Target power.
+    ratio : float
+        Allocation ratio ``n_low / n_high``.
+    method : {"fm", "wald"}
+        Farrington-Manning or Wald variance (see :func:`rate_ni_sample_size`).
     n_low_exact, n_high_exact : float
         Unrounded sample sizes of the formula (rpact's ``numberOfSubjects1`` / ``numberOfSubjects2``).
     n_low, n_high : int
@@ -403,7 +439,19 @@ class RateSampleSize:
         return self.n_low + self.n_high
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """The plan as a two-column table (quantity, value)."""
+        """The plan as a two-column table (quantity, value).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows: the two assumed rates, the margin, alpha, power, method, the rounded sample sizes of both arms
+            and their total; values as text.
+        """
         lang = check_lang(lang)
         rows = [
             (t("dcomp_row_p_low", lang), f"{self.p_low:g}"), (t("dcomp_row_p_high", lang), f"{self.p_high:g}"),
@@ -474,7 +522,8 @@ def rate_ni_sample_size(p_low: float, p_high: float, margin: float, *, alpha: fl
     r = _ratio(ratio)
     m = _validate.one_of(method, "method", RATE_METHODS)
     effect = pl - ph + delta
-    if effect <= 0:
+    # a dose exactly at the margin (0.473 - 0.573 + 0.1 is 2.8e-17 in floating point) is not within it
+    if effect <= 1e-12:
         raise ValueError(f"p_low - p_high must exceed -margin for non-inferiority to be shown; got "
                          f"p_low - p_high = {pl - ph:g}, margin = {delta:g}")
     v0, v1 = _variances(pl, ph, delta, r, m)
@@ -607,13 +656,14 @@ def rate_ni_exact_power(p_low: float, p_high: float, margin: float, n_low: int, 
 class SimulatedPower:
     """Simulated rejection probability of a non-inferiority test (returned).
 
-    Attributes
+    Parameters
     ----------
     power : float
         Fraction of simulated trials concluding non-inferiority.
     se : float
         Its binomial Monte Carlo standard error.
     n_trials : int
+        Number of simulated trials.
     seed : int or None
         Seed used (None when a Generator was given).
     """
@@ -1026,7 +1076,7 @@ def load_study211() -> dict:
 class Study211Check:
     """Re-analysis of lenvatinib Study 211 (18 vs 24 mg) from its published numbers (returned).
 
-    Attributes
+    Parameters
     ----------
     x_low, n_low, x_high, n_high : int
         Responders (derived from the published rates) and patients, 18 mg (low) and 24 mg (high).
@@ -1035,9 +1085,12 @@ class Study211Check:
     power_if_equal : float
         Large-sample power of the same test with these arm sizes if 18 mg truly had the 24-mg arm's observed
         response rate: what the trial could have shown had the doses been equally active.
-    published_or, published_or_ci
-        The published odds ratio (18/24 mg) and its 95% CI.
+    published_or : float
+        The published odds ratio (18/24 mg).
+    published_or_ci : tuple of float
+        Its published 95% CI ``(lower, upper)``.
     source : str
+        Citation of the published numbers (from the data file ``lenvatinib_study211.json``).
     confirm : tuple of str
         Values to confirm in the full paper (see the data file).
     """
@@ -1054,7 +1107,19 @@ class Study211Check:
     confirm: tuple[str, ...]
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """The data used, the analysis and the conclusion as a two-column table."""
+        """The data used, the analysis and the conclusion as a two-column table.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the labels (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Responders per arm, the published odds ratio, the rows of :meth:`NIResult.to_frame` and the power
+            if the doses were equally active; columns quantity and value.
+        """
         lang = check_lang(lang)
         head = pd.DataFrame([
             (t("dcomp_row_resp_low", lang), f"{self.x_low}/{self.n_low} ({100 * self.x_low / self.n_low:.1f}%)"),

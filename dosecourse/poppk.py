@@ -125,7 +125,7 @@ def _decay(x: np.ndarray) -> np.ndarray:
 class CovariateEffect:
     """One covariate effect on one parameter.
 
-    Attributes
+    Parameters
     ----------
     parameter : str
         The parameter it scales, one of :data:`PARAMETERS` (not ``emax``, ``t50``, ``hill``).
@@ -154,7 +154,7 @@ class CovariateEffect:
 class PopPKModel:
     """A linear population PK model (one or two compartments), with optional time-varying clearance.
 
-    Attributes
+    Parameters
     ----------
     name : str
         Identifier.
@@ -311,7 +311,7 @@ def _check_structure(values: Mapping[str, object], compartments: int, where: str
 class PKParameters:
     """Individual PK parameters of ``n`` subjects (1-D arrays of equal length; scalars are broadcast).
 
-    Attributes
+    Parameters
     ----------
     cl, v1 : ndarray
         Clearance (L/day, > 0) and central volume (L, > 0).  With time-varying clearance ``cl`` is the baseline
@@ -409,6 +409,16 @@ class PKParameters:
     def subset(self, index: np.ndarray) -> PKParameters:
         """The parameters of the subjects ``index`` (an integer or boolean index array).
 
+        Parameters
+        ----------
+        index : array_like of int or bool
+            NumPy index of the subjects to keep: positions (0-based) or a boolean mask of length ``n``.
+
+        Returns
+        -------
+        PKParameters
+            Every parameter array indexed by ``index`` (parameters that are None stay None).
+
         Examples
         --------
         >>> PKParameters(cl=[0.2, 0.3], v1=3.0).subset([1]).cl.tolist()
@@ -422,7 +432,7 @@ class PKParameters:
 class Regimen:
     """A dosing history: dose times and amounts, one route.
 
-    Attributes
+    Parameters
     ----------
     times : tuple of float
         Dose times (days), strictly increasing.
@@ -543,7 +553,7 @@ class Regimen:
 class VirtualPopulation:
     """A seeded virtual population: covariates, random effects and individual parameters.
 
-    Attributes
+    Parameters
     ----------
     model : str
         Name of the model.
@@ -571,7 +581,7 @@ class VirtualPopulation:
 class Exposure:
     """Exposure metrics of every subject over one dosing interval.
 
-    Attributes
+    Parameters
     ----------
     cmax : ndarray
         Highest concentration in the interval (mg/L).
@@ -604,7 +614,7 @@ class Exposure:
 class ObservedConcentrations:
     """Concentrations with residual error.
 
-    Attributes
+    Parameters
     ----------
     values : ndarray
         Observed concentrations, same shape as the input.

@@ -318,6 +318,7 @@ def test_tables_in_both_languages(lang):
     (lambda: dc.rate_ni_test(31, 77, 43, 75, margin=0.1, alpha=0.5), "alpha"),
     (lambda: dc.rate_ni_test(31, 77, 43, 75, margin=0.1, method="exact"), "method"),
     (lambda: dc.rate_ni_sample_size(0.3, 0.5, 0.1), "margin"),  # truly inferior by more than the margin
+    (lambda: dc.rate_ni_sample_size(0.473, 0.573, 0.1), "margin"),  # exactly at the margin (rounding)
     (lambda: dc.rate_ni_sample_size(0.0, 0.5, 0.1), "p_low"),
     (lambda: dc.rate_ni_sample_size(0.5, 1.0, 0.1), "p_high"),
     (lambda: dc.rate_ni_sample_size(0.5, 0.5, 0.1, power=1.0), "power"),

@@ -29,6 +29,8 @@ CHAPTERS: dict[str, str] = {
     "randomized_expansion": "explore/randomized-expansion",
     "biomarkers": "explore/biomarkers",
     "clinical_utility_index": "explore/clinical-utility-index",
+    "model_informed_dosing": "register/model-informed-dosing",
+    "lower_dose_enough": "register/lower-dose-enough",
 }
 """Chapter module -> notebook path (without ``.ipynb``) under ``book/<lang>/``."""
 

@@ -63,15 +63,16 @@ TEACHING_KD_NM = 2.0
 TEACHING_EC50_NM = 0.5
 """EC50 (nM) of the teaching antibody in an invented in-vitro T-cell activation assay (Hill coefficient 1)."""
 
-TEACHING_MONKEY_NOAEL_MG_PER_KG = 50.0
-"""Invented monkey NOAEL (mg/kg) of the teaching antibody, used for the toxicology-based comparison."""
+TEACHING_MONKEY_NOAEL_MG_PER_KG: float = float(_TGN1412["cynomolgus_noael_mg_per_kg"])
+"""TGN1412's reported NOAEL in cynomolgus monkeys, 50 mg/kg (Suntharalingam et al. 2006; the first human dose was
+1/500 of it), used as the teaching antibody's NOAEL for the toxicology-based comparison."""
 
 CHAPTER_APPROACHES: tuple[str, ...] = ("mabel_ro", "mabel_potency")
 """Approach ids of this chapter, translated by :func:`compare_approaches` (``mv_approach_<id>``)."""
 
 
 def teaching_mrsd() -> fih.MRSDResult:
-    """The toxicology-based MRSD of the teaching antibody: monkey NOAEL 50 mg/kg, safety factor 10.
+    """The toxicology-based MRSD from TGN1412's cynomolgus NOAEL, 50 mg/kg, with a safety factor of 10.
 
     Returns
     -------
@@ -434,7 +435,9 @@ def numbers() -> dict[str, float]:
                mabel_kd_lo=mabel.implied_kd(tgn_dose, ro_high), mabel_kd_hi=mabel.implied_kd(tgn_dose, ro_low),
                mabel_tgn_ro=100 * mabel.occupancy_from_dose(tgn_dose, kd), mabel_tgn_fold10=tgn_dose / d10,
                mabel_tgn_fold20=tgn_dose / d20, mabel_noael=TEACHING_MONKEY_NOAEL_MG_PER_KG,
-               mabel_mrsd=monkey.mrsd_mg_per_kg, mabel_mrsd_fold=monkey.mrsd_mg_per_kg / d10)
+               mabel_mrsd=monkey.mrsd_mg_per_kg, mabel_mrsd_fold=monkey.mrsd_mg_per_kg / d10,
+               mabel_tgn_noael_fold=TEACHING_MONKEY_NOAEL_MG_PER_KG / tgn_dose,
+               mabel_tgn_mrsd_fold=monkey.mrsd_mg_per_kg / tgn_dose)
 
     # The lowest of the four estimates (EMA).
     start = fih.compare_starting_doses({"noael_mrsd": monkey, "mabel_ro": d10, "mabel_potency": mabel_potency,

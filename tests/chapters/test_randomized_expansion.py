@@ -13,7 +13,6 @@ Published numbers (sources in ``dosecourse/data/expansion_cases.json``):
 
 from __future__ import annotations
 
-import time
 import warnings
 from fractions import Fraction
 
@@ -223,14 +222,13 @@ def test_widget_figure_and_alt_text(lang):
     assert right == 2 and f"{curve[28, 1]:.2f}" in alt and "47%" in alt
 
 
-def test_widget_live_redraw_is_fast():
-    # The live redraw (compute + draw) of each part stays under 0.2 s; measured on a setting not drawn before.
+def test_widget_draws_a_live_setting_off_the_site_grid():
+    # A live (Jupyter) setting that the site never precomputes still draws (its speed: benchmarks/bench_widgets.py).
     w = chapter.widget
     values = {"rates": (0.36, 0.36), "margin": 0.15, "n_per_arm": 77}
     for index in range(len(w.parts)):
-        start = time.perf_counter()
         shown = w.render(index, "en", values)
+        assert shown is not None
         if hasattr(shown, "canvas"):
             shown.canvas.draw()
             plt.close(shown)
-        assert time.perf_counter() - start < 1.0   # generous on a shared CI machine; 0.1 s here
