@@ -38,14 +38,14 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import interpolate, optimize, special
+from scipy import optimize, special
 
 from . import _validate
 from .i18n import check_lang, t
@@ -492,7 +492,7 @@ def guesstimate(model: str, d: float | Sequence[float], p: float | Sequence[floa
 class CandidateModels:
     """Standardised candidate dose-response shapes (DoseFinding ``Mods``): build with :func:`candidate_models`.
 
-    Attributes
+    Parameters
     ----------
     doses : ndarray
         The design's doses, strictly increasing from placebo 0.
@@ -536,6 +536,22 @@ class CandidateModels:
     def mean(self, doses: Sequence[float] | None = None) -> np.ndarray:
         """Means of every shape at ``doses`` (default: the design's doses), shape ``(n_doses, n_shapes)``.
 
+        Parameters
+        ----------
+        doses : sequence of float, optional
+            Doses (>= 0, at most :data:`dosecourse._validate.MAX_GRID`), within the design's doses when a shape
+            is linInt and at most ``scal`` when one is betaMod; None for :attr:`doses`.
+
+        Returns
+        -------
+        ndarray
+            One row per dose, one column per shape (in the order of :attr:`labels`).
+
+        Raises
+        ------
+        ValueError, TypeError
+            On a negative or non-numeric dose, or a dose outside the range of a linInt or betaMod shape.
+
         Examples
         --------
         >>> cm = candidate_models({"linear": None, "emax": 0.2}, [0, 0.5, 1])
@@ -554,6 +570,16 @@ class CandidateModels:
     def target_dose(self, delta: float) -> dict[str, float | None]:
         """Smallest dose with an effect over placebo of ``delta`` under each shape (DoseFinding ``TD(Mods)``).
 
+        Parameters
+        ----------
+        delta : float
+            Effect over placebo to reach (> 0), in the direction of benefit (:attr:`direction`).
+
+        Returns
+        -------
+        dict
+            ``{label: dose}``, None for a shape that never reaches the effect.
+
         Examples
         --------
         >>> {k: round(v, 4) for k, v in candidate_models({"emax": 0.2}, [0, 1]).target_dose(0.5).items()}
@@ -566,6 +592,16 @@ class CandidateModels:
     def effective_dose(self, p: float) -> dict[str, float | None]:
         """Smallest dose giving fraction ``p`` of the maximum effect under each shape (DoseFinding ``ED(Mods)``).
 
+        Parameters
+        ----------
+        p : float
+            Fraction of the maximum effect within the dose range (up to the largest design dose), in (0, 1).
+
+        Returns
+        -------
+        dict
+            ``{label: dose}``, None for a shape without such a dose (e.g. a flat one).
+
         Examples
         --------
         >>> {k: round(v, 4) for k, v in candidate_models({"emax": 0.2}, [0, 1]).effective_dose(0.5).items()}
@@ -577,6 +613,16 @@ class CandidateModels:
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per shape: label, model, guesstimates and full parameters.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: shape label, model class, guesstimates and ``name = value`` of the full parameters, as text.
 
         Examples
         --------
@@ -782,7 +828,7 @@ def _guess_rows(name: str, value: object, doses: np.ndarray) -> list[np.ndarray]
 class MvtProbability:
     """Probabilities from :func:`mvt_probability`, with their error estimate.
 
-    Attributes
+    Parameters
     ----------
     value : ndarray
         One probability per row of the limits.
@@ -1199,7 +1245,7 @@ def _share_order_mvt(up: np.ndarray, lo: np.ndarray, dl: np.ndarray, R: np.ndarr
 class OptimalContrasts:
     """Optimal contrasts of candidate shapes (DoseFinding ``optContr``): build with :func:`optimal_contrasts`.
 
-    Attributes
+    Parameters
     ----------
     doses : ndarray
         Doses (rows).
@@ -1229,6 +1275,16 @@ class OptimalContrasts:
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """The contrast matrix: one row per dose, one column per shape.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the dose column's name (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            A dose column, then one column of contrast coefficients per shape (named by :attr:`labels`).
 
         Examples
         --------
@@ -1387,7 +1443,7 @@ def _cov2cor(v: np.ndarray) -> np.ndarray:
 class MCTResult:
     """Result of the multiple contrast test (DoseFinding ``MCTtest``).
 
-    Attributes
+    Parameters
     ----------
     doses : ndarray
         Doses of the arms.
@@ -1442,6 +1498,16 @@ class MCTResult:
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per contrast, largest t statistic first: t statistic, adjusted p-value, significance.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: model (shape label), t statistic, adjusted p-value and whether it is below :attr:`alpha`.
 
         Examples
         --------
@@ -1743,7 +1809,7 @@ def critical_value(correlation: Any, alpha: float = 0.025, df: float = math.inf,
 class MCTPower:
     """Power of the multiple contrast test under alternative mean vectors (DoseFinding ``powMCT``).
 
-    Attributes
+    Parameters
     ----------
     labels : tuple of str
         Alternative of each power.
@@ -1768,6 +1834,16 @@ class MCTPower:
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per alternative: its power.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: alternative (label) and power.
 
         Examples
         --------
@@ -1914,7 +1990,7 @@ def _power(cmat: np.ndarray, S: np.ndarray, nu: float, mu: np.ndarray, labels: t
 class SampleSize:
     """Smallest sample size reaching a target power (DoseFinding ``sampSizeMCT``).
 
-    Attributes
+    Parameters
     ----------
     n : ndarray
         Patients per arm.
@@ -1977,8 +2053,8 @@ def sample_size_mct(contrasts: OptimalContrasts, alternatives: CandidateModels |
     Notes
     -----
     The summary power is increasing in ``N``; doubling from 2 and then bisection on the integers find the
-    smallest ``N`` with summary power :math:`\\ge` ``power`` (DoseFinding's bisection stops once within 0.001 of the target and
-    then steps up, which gives the same ``N`` unless the power changes by less than 0.001 per patient).
+    smallest ``N`` with summary power :math:`\\ge` ``power`` (DoseFinding's bisection stops once within 0.001 of the
+    target and then steps up, which gives the same ``N`` unless the power changes by less than 0.001 per patient).
 
     References
     ----------
@@ -2174,7 +2250,7 @@ def _fit_linear(model: str, doses: np.ndarray, y: np.ndarray, wh: np.ndarray,
 class DoseResponseFit:
     """A fitted dose-response model (DoseFinding ``fitMod``): build with :func:`fit_model`.
 
-    Attributes
+    Parameters
     ----------
     model : str
         Model class.
@@ -2303,18 +2379,58 @@ class DoseResponseFit:
         return fit, np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", g, V, g), 0.0))
 
     def target_dose(self, delta: float, direction: str = "increasing") -> float | None:
-        """Smallest dose with effect over placebo ``delta`` (DoseFinding ``TD``, continuous); None if never."""
+        """Smallest dose with effect over placebo ``delta`` (DoseFinding ``TD``, continuous); None if never.
+
+        Parameters
+        ----------
+        delta : float
+            Effect over placebo to reach (> 0), in the direction of benefit.
+        direction : {"increasing", "decreasing"}
+            Direction of benefit: an increase or a decrease of the response (default ``"increasing"``).
+
+        Returns
+        -------
+        float or None
+        """
         dlt = _validate.positive(delta, "delta")
         direc = _validate.one_of(direction, "direction", ("increasing", "decreasing"))
         return _td(self.model, self.coefs, dlt, direc, self.off, self.scal, self.nodes)
 
     def effective_dose(self, p: float) -> float | None:
-        """Smallest dose with fraction ``p`` of the maximum effect in the dose range (DoseFinding ``ED``)."""
+        """Smallest dose with fraction ``p`` of the maximum effect in the dose range (DoseFinding ``ED``).
+
+        Parameters
+        ----------
+        p : float
+            Fraction of the maximum effect within the dose range (up to the largest arm dose), in (0, 1).
+
+        Returns
+        -------
+        float or None
+            None when the fit has no such dose (e.g. a flat fit).
+        """
         pp = _validate.probability(p, "p")
         return _ed(self.model, self.coefs, pp, float(self.doses[-1]), self.off, self.scal, self.nodes)
 
     def target_dose_se(self, delta: float, direction: str = "increasing") -> float:
-        """Delta-method standard error of :meth:`target_dose` (DoseFinding's internal ``getTDVar``)."""
+        """Delta-method standard error of :meth:`target_dose` (DoseFinding's internal ``getTDVar``).
+
+        Parameters
+        ----------
+        delta : float
+            Effect over placebo to reach (> 0), as in :meth:`target_dose`.
+        direction : {"increasing", "decreasing"}
+            Direction of benefit (default ``"increasing"``).
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        ValueError
+            If the fit never reaches the effect (there is no target dose).
+        """
         dlt = _validate.positive(delta, "delta")
         direc = _validate.one_of(direction, "direction", ("increasing", "decreasing"))
         if _td(self.model, self.coefs, dlt, direc, self.off, self.scal, self.nodes) is None:
@@ -2323,7 +2439,22 @@ class DoseResponseFit:
         return math.sqrt(max(float(g @ self.vcov() @ g), 0.0))
 
     def effective_dose_se(self, p: float) -> float:
-        """Delta-method standard error of :meth:`effective_dose` (DoseFinding's internal ``getEDVar``)."""
+        """Delta-method standard error of :meth:`effective_dose` (DoseFinding's internal ``getEDVar``).
+
+        Parameters
+        ----------
+        p : float
+            Fraction of the maximum effect, in (0, 1), as in :meth:`effective_dose`.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        ValueError
+            If the fit has no such dose.
+        """
         pp = _validate.probability(p, "p")
         if _ed(self.model, self.coefs, pp, float(self.doses[-1]), self.off, self.scal, self.nodes) is None:
             raise ValueError(f"the {self.model} fit has no ED{100 * pp:g}")
@@ -2628,7 +2759,7 @@ def _ed_grad(model: str, par: np.ndarray, p: float, max_dose: float, off: float 
 class ArmEstimates:
     """Arm estimates with their covariance, for the general approach (``mct_test(..., cov=...)``).
 
-    Attributes
+    Parameters
     ----------
     doses : ndarray
         Arm doses.
@@ -2712,7 +2843,7 @@ def logit_estimates(doses: Sequence[float], events: Sequence[int], n: Sequence[i
 class MCPModResult:
     """Result of :func:`mcpmod` (DoseFinding ``MCPMod``).
 
-    Attributes
+    Parameters
     ----------
     test : MCTResult
         The multiple contrast test (MCP step).
@@ -2758,6 +2889,19 @@ class MCPModResult:
     def predict(self, doses: Sequence[float], *, kind: str = "ls-means") -> np.ndarray:
         """The selected curve or the model-averaged curve (weights :attr:`weights`) at ``doses``.
 
+        Parameters
+        ----------
+        doses : array_like
+            Doses (>= 0) at which to evaluate the curve.
+        kind : {"ls-means", "effect-curve"}
+            Mean response, or difference to placebo (default ``"ls-means"``; see
+            :meth:`DoseResponseFit.predict`).
+
+        Returns
+        -------
+        ndarray
+            The weighted sum of the fitted models' predictions, one value per dose.
+
         Raises
         ------
         ValueError
@@ -2768,7 +2912,23 @@ class MCPModResult:
         return sum(w * self.fits[name].predict(doses, kind=kind) for name, w in self.weights.items() if w > 0)
 
     def curves(self, doses: Sequence[float], *, kind: str = "ls-means", lang: str = "en") -> pd.DataFrame:
-        """Fitted curves at ``doses``: one column per fitted model and one for the selected/averaged curve."""
+        """Fitted curves at ``doses``: one column per fitted model and one for the selected/averaged curve.
+
+        Parameters
+        ----------
+        doses : array_like
+            Doses (>= 0, 1-D, at most :data:`dosecourse._validate.MAX_GRID`).
+        kind : {"ls-means", "effect-curve"}
+            Mean response, or difference to placebo (default ``"ls-means"``).
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            A dose column, one column per fitted model and, when a model was fitted, the selected/averaged curve
+            (:meth:`predict`); only the dose column when no contrast was significant.
+        """
         lang = check_lang(lang)
         d = _validate.real_array(doses, "doses", minimum=0.0, ndim=1, max_size=_validate.MAX_GRID)
         frame = pd.DataFrame({t("dose", lang): d})
@@ -2780,6 +2940,17 @@ class MCPModResult:
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per fitted model: criterion, weight, TD/ED and its delta-method standard error.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: model, selection criterion (AIC, gAIC, BIC or max t), weight, TD or ED, and its standard
+            error (None where the dose or its standard error does not exist).
 
         Examples
         --------
@@ -3133,7 +3304,7 @@ def _batch_fit(model: str, doses: np.ndarray, Y: np.ndarray, wh: np.ndarray, bnd
 class MCPModBootstrap:
     """Parametric bootstrap of the dose estimate and curve of an MCP-Mod analysis (:func:`bootstrap_mcpmod`).
 
-    Attributes
+    Parameters
     ----------
     dose_type : str
         ``"TD"`` or ``"ED"``.
@@ -3173,6 +3344,17 @@ class MCPModBootstrap:
         """Quantiles of the dose estimate: one row per model and one for the selected/averaged estimate.
 
         Quantiles are over the replicates that reach the effect; the share that does is a column.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names and of the selected/averaged row (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: statistic (model name), share of replicates reaching the effect, and one quantile per level
+            of :attr:`probs` (None when no replicate reaches it).
         """
         lang = check_lang(lang)
         rows = []
@@ -3187,7 +3369,18 @@ class MCPModBootstrap:
         return pd.DataFrame(rows)
 
     def curve_quantiles(self, lang: str = "en") -> pd.DataFrame:
-        """Quantiles of the selected/averaged curve at each dose (bootstrap bands)."""
+        """Quantiles of the selected/averaged curve at each dose (bootstrap bands).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            A dose column (:attr:`doses`) and one column per quantile level of :attr:`probs`.
+        """
         lang = check_lang(lang)
         frame = pd.DataFrame({t("dose", lang): self.doses})
         for q, v in zip(self.probs, np.quantile(self.curves, self.probs, axis=0)):
@@ -3304,3 +3497,251 @@ def bootstrap_mcpmod(result: MCPModResult, *, n_trials: int = 1000, doses: Seque
     return MCPModBootstrap(dose_type=result.dose_type, dose_level=result.dose_level,
                            samples=MappingProxyType(samples), combined=combined, chosen=MappingProxyType(chosen),
                            doses=grid, curves=curve, probs=pr, n_trials=B, seed=used)
+
+
+# ============================================================================================================
+# Pairwise comparisons with placebo, and simulated MCP-Mod trials (planning)
+# ============================================================================================================
+
+def many_to_one_contrasts(doses: Sequence[float], *, weights: Sequence[float] | None = None) -> OptimalContrasts:
+    """Contrasts of each active dose against placebo: Dunnett's many-to-one comparisons as a contrast test.
+
+    Parameters
+    ----------
+    doses : array_like
+        The design's doses, strictly increasing from placebo 0 (at least two).
+    weights : array_like, optional
+        Patients per arm (relative), for the correlation of the comparisons; equal by default.
+
+    Returns
+    -------
+    OptimalContrasts
+        Column ``j`` is :math:`(e_j - e_0)/\\sqrt 2` (labels ``"d1"``, ``"d2"``, ...); ``means`` are zeros.
+        :func:`mct_test` with ``contrasts=`` this is Dunnett's single-step test, and :func:`power_mct` gives its
+        power (the probability that at least one dose beats placebo).
+
+    Raises
+    ------
+    ValueError
+        Doses not increasing from 0, or weights of the wrong length or not positive.
+
+    Notes
+    -----
+    With arm sizes :math:`n_0, n_j` the comparisons :math:`\\bar y_j - \\bar y_0` have correlation
+    :math:`\\sqrt{n_i n_j / ((n_0 + n_i)(n_0 + n_j))}` (1/2 for equal arms), as in Dunnett (1955).
+
+    References
+    ----------
+    Dunnett CW. A multiple comparison procedure for comparing several treatments with a control. J Am Stat
+    Assoc. 1955;50(272):1096-1121. doi:10.1080/01621459.1955.10501294
+
+    Examples
+    --------
+    >>> many_to_one_contrasts([0, 1, 2]).correlation.round(3).tolist()
+    [[1.0, 0.5], [0.5, 1.0]]
+    """
+    d = _validate.real_array(doses, "doses", minimum=0.0, ndim=1, increasing=True, max_size=_validate.MAX_DOSES)
+    if d.size < 2 or d[0] != 0:
+        raise ValueError(f"doses must start at placebo 0 and hold at least one active dose; got {d.tolist()}")
+    k = d.size
+    w = np.ones(k) if weights is None else _validate.real_array(weights, "weights", ndim=1, length=k, minimum=0.0,
+                                                                strict_minimum=True)
+    cmat = np.zeros((k, k - 1))
+    cmat[0, :] = -1.0
+    cmat[np.arange(1, k), np.arange(k - 1)] = 1.0
+    cmat /= math.sqrt(2.0)
+    S = np.diag(1.0 / w)
+    corr = _cov2cor(cmat.T @ S @ cmat)
+    return OptimalContrasts(doses=d, labels=tuple(f"d{j}" for j in range(1, k)), contrasts=cmat,
+                            means=np.zeros((k, k - 1)), correlation=corr)
+
+
+@dataclass(frozen=True)
+class MCPModSimulation:
+    """Simulated trials analysed by MCP-Mod (:func:`simulate_mcpmod`).
+
+    Parameters
+    ----------
+    doses : ndarray
+        Doses of the arms.
+    labels : tuple of str
+        Candidate shapes (contrasts) of the test.
+    fitted : tuple of str
+        Model classes that may be fitted (one per class, as DoseFinding's ``MCPMod``).
+    true_means : ndarray
+        True mean response per arm.
+    n : ndarray
+        Patients per arm.
+    sigma : float
+        Residual SD.
+    delta : float
+        Effect over placebo that defines the target dose.
+    critical_value : float
+        Critical value of the contrast test.
+    significant : ndarray of bool
+        ``(n_trials,)``: whether the test rejected the flat dose-response.
+    selected : ndarray of int
+        Index into :attr:`fitted` of the selected model, -1 where nothing was significant.
+    dose_estimate : ndarray
+        Estimated target dose of the selected model; NaN where nothing was significant or the fit never
+        reaches ``delta``.
+    n_trials : int
+        Simulated trials.
+    seed : int or None
+        Seed used.
+    """
+
+    doses: np.ndarray
+    labels: tuple[str, ...]
+    fitted: tuple[str, ...]
+    true_means: np.ndarray
+    n: np.ndarray
+    sigma: float
+    delta: float
+    critical_value: float
+    significant: np.ndarray
+    selected: np.ndarray
+    dose_estimate: np.ndarray
+    n_trials: int
+    seed: int | None
+
+    @property
+    def power(self) -> float:
+        """Share of trials in which the contrast test rejected."""
+        return float(self.significant.mean())
+
+    @property
+    def reached(self) -> float:
+        """Share of all trials with a significant test and a target dose estimate (finite)."""
+        return float(np.isfinite(self.dose_estimate).mean())
+
+    def selection_shares(self) -> dict[str, float]:
+        """Share of all trials selecting each fitted model."""
+        return {m: float(np.mean(self.selected == j)) for j, m in enumerate(self.fitted)}
+
+    def quantiles(self, probs: Sequence[float] = (0.1, 0.5, 0.9)) -> np.ndarray:
+        """Quantiles of the finite target dose estimates (NaN if there are none).
+
+        Parameters
+        ----------
+        probs : sequence of float
+            Quantile levels, each in [0, 1], 1 to 100 of them (default 0.1, 0.5 and 0.9).
+
+        Returns
+        -------
+        ndarray
+            One quantile per level, over the trials with a finite :attr:`dose_estimate`.
+        """
+        q = _validate.real_array(probs, "probs", minimum=0.0, maximum=1.0, ndim=1, nonempty=True, max_size=100)
+        est = self.dose_estimate[np.isfinite(self.dose_estimate)]
+        return np.quantile(est, q) if est.size else np.full(q.size, np.nan)
+
+
+def simulate_mcpmod(models: CandidateModels, true_means: Sequence[float], *, n: int | Sequence[int], sigma: float,
+                    delta: float, alpha: float = 0.025, n_trials: int = 1000,
+                    seed: int | np.random.Generator | None = _validate.DEFAULT_SEED,
+                    critical: float | None = None, abseps: float = DEFAULT_ABSEPS) -> MCPModSimulation:
+    """Simulate trials with normal responses and analyse each by MCP-Mod (test, AIC selection, target dose).
+
+    Parameters
+    ----------
+    models : CandidateModels
+        Candidate shapes of the analysis (:func:`candidate_models`); the direction of benefit is theirs.
+    true_means : array_like
+        True mean response at each dose of ``models``.
+    n : int or array_like
+        Patients per arm (at least 2).
+    sigma : float
+        Residual SD of one patient's response.
+    delta : float
+        Effect over placebo that defines the target dose (> 0).
+    alpha : float, default 0.025
+        One-sided level of the contrast test.
+    n_trials : int, default 1000
+        Simulated trials (at most 100,000).
+    seed : int, None or Generator, default 2025
+        Random seed.
+    critical : float, optional
+        Critical value of the test (default: computed at ``alpha``, as :func:`critical_value`; pass it to reuse
+        one across simulations with the same arms).
+    abseps : float, default :data:`DEFAULT_ABSEPS`
+        Accuracy of the computed critical value.
+
+    Returns
+    -------
+    MCPModSimulation
+
+    Raises
+    ------
+    ValueError, TypeError
+        On a bad argument (named in the message).
+
+    Notes
+    -----
+    Each trial draws the arm means :math:`\\bar y_i \\sim N(\\mu_i, \\sigma^2/n_i)` and the pooled variance
+    :math:`s^2 \\sim \\sigma^2\\chi^2_\\nu/\\nu` (:math:`\\nu = \\sum n_i - k`), which is what individual normal
+    data reduce to.  The optimal contrasts (weights :math:`n_i`) are tested with the multivariate-t critical
+    value; when the largest t statistic exceeds it, every model class with a significant contrast is fitted by
+    least squares (vectorised across trials, the bootstrap fitter of :func:`bootstrap_mcpmod` with DoseFinding's
+    default bounds), the fit with the smallest AIC is selected, with
+    :math:`\\text{AIC} = N\\log(2\\pi\\,\\text{RSS}/N) + N + 2(p + 1)` and
+    :math:`\\text{RSS} = \\nu s^2 + \\sum_i n_i(\\bar y_i - f(d_i))^2` (DoseFinding's ``MCPMod`` with
+    ``selModel = "AIC"``), and its target dose (the smallest dose with effect ``delta`` over placebo; it may lie
+    above the largest dose) is recorded.  The share of significant trials estimates the power of
+    :func:`power_mct`.
+
+    References
+    ----------
+    Bretz F, Pinheiro JC, Branson M. Biometrics. 2005;61:738-748. doi:10.1111/j.1541-0420.2005.00344.x.
+    Pinheiro J, Bornkamp B, Glimm E, Bretz F. Stat Med. 2014;33:1646-1661. doi:10.1002/sim.6052.
+
+    Examples
+    --------
+    >>> cm = candidate_models({"linear": None, "emax": 0.5}, [0, 1, 2, 4], max_effect=0.4)
+    >>> sim = simulate_mcpmod(cm, cm.mean()[:, 1], n=40, sigma=1.0, delta=0.2, n_trials=200, seed=1)
+    >>> sim.n_trials, sim.fitted
+    (200, ('linear', 'emax'))
+    """
+    _validate.instance(models, "models", CandidateModels)
+    doses = models.doses
+    k = doses.size
+    mu = _validate.real_array(true_means, "true_means", ndim=1, length=k)
+    nn = _n_per_arm(n, k)
+    sd = _validate.positive(sigma, "sigma")
+    dlt = _validate.positive(delta, "delta")
+    a = _validate.probability(alpha, "alpha")
+    B = _validate.integer(n_trials, "n_trials", minimum=1, maximum=_MAX_BOOT)
+    eps = _validate.positive(abseps, "abseps")
+    gen, used = _validate.rng(seed)
+    oc = optimal_contrasts(models, weights=nn)
+    nu = float(nn.sum() - k)
+    q = _critical(oc.correlation, a, nu, "one-sided", eps) if critical is None else \
+        _validate.number(critical, "critical")
+    ybar = mu[None, :] + sd * gen.standard_normal((B, k)) / np.sqrt(nn)[None, :]
+    s2 = sd ** 2 * gen.chisquare(nu, B) / nu
+    se_unit = np.sqrt(np.sum(oc.contrasts ** 2 / nn[:, None], axis=0))  # (m,)
+    tstat = (ybar @ oc.contrasts) / (np.sqrt(s2)[:, None] * se_unit[None, :])
+    sig_shape = tstat > q  # the contrasts already point in the direction of benefit
+    significant = sig_shape.any(axis=1)
+    fitted = tuple(dict.fromkeys(models.models))
+    N = float(nn.sum())
+    wh = np.diag(np.sqrt(nn))
+    aic = np.full((B, len(fitted)), np.inf)
+    tds = np.full((B, len(fitted)), np.nan)
+    rows = np.nonzero(significant)[0]
+    max_dose = float(doses[-1])
+    for j, name in enumerate(fitted):
+        use = rows[np.any(sig_shape[rows][:, [i for i, m in enumerate(models.models) if m == name]], axis=1)]
+        if use.size == 0:
+            continue
+        bnds = _bounds_for(name, None, max_dose)
+        par, grss = _batch_fit(name, doses, ybar[use], wh, bnds, models.off, models.scal)
+        rss = nu * s2[use] + grss
+        aic[use, j] = N * np.log(2 * math.pi * rss / N) + N + 2 * (par.shape[1] + 1)
+        tds[use, j] = [np.nan if v is None else v for v in
+                       (_td(name, row, dlt, models.direction, models.off, models.scal, doses) for row in par)]
+    selected = np.where(significant, np.argmin(aic, axis=1), -1)
+    est = np.where(significant, tds[np.arange(B), np.maximum(selected, 0)], np.nan)
+    return MCPModSimulation(doses=doses.copy(), labels=oc.labels, fitted=fitted, true_means=mu, n=nn, sigma=sd,
+                            delta=dlt, critical_value=float(q), significant=significant,
+                            selected=selected, dose_estimate=est, n_trials=B, seed=used)

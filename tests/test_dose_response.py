@@ -202,7 +202,8 @@ GUESST = [
     (("emax", 0.3, 0.8), {"local": True, "max_dose": 1}, [0.12]),
     (("logistic", [0.2, 0.6], [0.2, 0.95]), {}, [0.328042458603857, 0.0923631100255075]),
     (("logistic", [0.2, 0.4, 0.6], [0.2, 0.6, 0.95]), {}, [0.339544966272005, 0.0923631100255074]),
-    (("betaMod", 0.4, 0.8), {"dose_max_effect": 0.8, "scal": 1.2, "max_dose": 1}, [0.643856189774724, 0.321928094887362]),
+    (("betaMod", 0.4, 0.8), {"dose_max_effect": 0.8, "scal": 1.2, "max_dose": 1},
+     [0.643856189774724, 0.321928094887362]),
     (("sigEmax", [0.2, 0.6], [0.2, 0.95]), {}, [0.284288598128315, 3.94200336638929]),
     (("sigEmax", [0.2, 0.4, 0.6], [0.2, 0.6, 0.95]), {}, [0.305862865390401, 3.79587444295791]),
     (("quadratic", 0.7, 1), {}, [-0.714285714285714]),
@@ -222,8 +223,10 @@ def test_guesstimates_found_by_optimisation():
     assert delta == pytest.approx(0.304759128034976, abs=1e-8)
     assert delta == pytest.approx(0.30475051910705, abs=1.2e-4)
     # local logistic / sigEmax: R's Nelder-Mead stops early; ours solves the two equations exactly
-    # guesst(d = c(0.2, 0.6), p = c(0.2, 0.95), "logistic", local = TRUE, Maxd = 1) = (0.316571153021891, 0.095558874711098)
-    # guesst(d = c(0.2, 0.6), p = c(0.2, 0.95), "sigEmax", local = TRUE, Maxd = 1) = (0.288797413706701, 3.80322823806151)
+    # guesst(d = c(0.2, 0.6), p = c(0.2, 0.95), "logistic", local = TRUE, Maxd = 1)
+    #   = (0.316571153021891, 0.095558874711098)
+    # guesst(d = c(0.2, 0.6), p = c(0.2, 0.95), "sigEmax", local = TRUE, Maxd = 1)
+    #   = (0.288797413706701, 3.80322823806151)
     for model, ref in (("logistic", [0.316571153021891, 0.095558874711098]),
                        ("sigEmax", [0.288797413706701, 3.80322823806151])):
         g = dr.guesstimate(model, [0.2, 0.6], [0.2, 0.95], local=True, max_dose=1)
@@ -236,6 +239,10 @@ def test_guesstimates_found_by_optimisation():
 # Model fits (fitMod) on biom: every model, default bounds
 # ============================================================================================================
 
+# Spot check, re-run on 2026-12-03 with R 4.2.2 Patched and DoseFinding 1.0.3 (options(digits = 15)):
+#   coef(), $RSS and TD(f, Delta = 0.3) of fitMod(dose, resp, data = biom, model = m) for m = "sigEmax",
+#   "logistic", "emax"; coef() and $RSS for "betaMod" and "exponential"; and MCPMod(dose, resp, biom, models,
+#   Delta = 0.5, mvtcontrol = tight)$doseEst and $selMod (MCPMOD_* below) reproduce every digit recorded here.
 # f <- fitMod(dose, resp, data = biom, model = m)     (default bounds defBnds(1))
 # coef(f); f$RSS; AIC(f); AIC(f, k = log(100)); TD(f, Delta = 0.3); ED(f, p = 0.5); ED(f, p = 0.9)
 # predict(f, predType = "ls-means", doseSeq = c(0, 0.1, 0.5, 1), se.fit = TRUE)   -> pred, pred_se
@@ -621,7 +628,7 @@ def test_optimal_contrast_maximises_the_noncentrality(biom_test):
     c = gen.standard_normal((20000, 5))
     c -= c.mean(axis=1, keepdims=True)
     for j in range(mu.shape[1]):
-        def ncp(cc):
+        def ncp(cc, j=j):
             return cc @ mu[:, j] / np.sqrt(np.einsum("ij,jk,ik->i", cc, S, cc))
         best = ncp(biom_test.contrasts[:, j][None, :])[0]
         random = ncp(c)
@@ -632,7 +639,7 @@ def test_optimal_contrast_maximises_the_noncentrality(biom_test):
     pos = np.abs(gen.standard_normal((20000, 4)))
     cpos = np.column_stack([-pos.sum(axis=1), pos])
     for j in range(mu.shape[1]):
-        def ncp(cc):
+        def ncp(cc, j=j):
             return cc @ mu[:, j] / np.sqrt(np.einsum("ij,jk,ik->i", cc, S, cc))
         assert np.max(ncp(cpos)) <= ncp(oc.contrasts[:, j][None, :])[0] + 1e-12
         assert np.all(oc.contrasts[1:, j] >= 0)
@@ -990,3 +997,66 @@ def test_binary_endpoint_by_the_general_approach():
         assert ave.weights[m] == pytest.approx(MIGRAINE_WEIGHTS[m], abs=1e-9)
         assert ave.dose_estimates[m] == pytest.approx(MIGRAINE_TD[m], rel=1e-6)
         assert ave.criteria[m] == pytest.approx(MIGRAINE_GAIC[m], abs=1e-9)
+
+
+# ============================================================================================================
+# Many-to-one (Dunnett) contrasts and simulated MCP-Mod trials
+# ============================================================================================================
+
+IBS_SHAPES = {"linear": None, "emax": 0.5, "sigEmax": (2, 4), "exponential": 2}
+# m <- Mods(linear = NULL, emax = 0.5, sigEmax = c(2, 4), exponential = 2, doses = 0:4)
+# D <- cbind(c(-1,1,0,0,0), c(-1,0,1,0,0), c(-1,0,0,1,0), c(-1,0,0,0,1)) / sqrt(2); rownames(D) <- 0:4
+# t2 <- MCTtest(dose, resp, IBScovars, models = m, contMat = D, critV = TRUE, mvtcontrol = tight)
+IBS_DUNNETT_T = [2.27501748861857, 2.35082170116458, 2.74930714062451, 2.73588895054969]
+IBS_DUNNETT_P = [0.0385778313821886, 0.0320762883772142, 0.0110851801023647, 0.0115176198355262]
+# alt <- Mods(..., doses = 0:4, placEff = 0, maxEff = 0.35)
+# powMCT(D, altModels = alt, n = 75, sigma = 0.76, alpha = 0.025, control = tight)
+IBS_DUNNETT_POWER75 = [0.713418954803363, 0.844412403931664, 0.757855929928670, 0.665347251676663]
+
+
+def test_many_to_one_contrasts_are_dunnett():
+    many = dr.many_to_one_contrasts([0, 1, 2, 3, 4])
+    close(many.correlation, 0.5 * (np.eye(4) + 1), 1e-12)
+    close(many.contrasts.sum(axis=0), np.zeros(4), 1e-12)
+    res = dr.mct_test(IBS["dose"], IBS["resp"], dr.candidate_models(IBS_SHAPES, [0, 1, 2, 3, 4]), contrasts=many)
+    close(res.t_stats, IBS_DUNNETT_T, 1e-9)
+    close(res.p_values, IBS_DUNNETT_P, dr.DEFAULT_ABSEPS)
+    # scipy's own implementation of Dunnett's test (its multivariate t by randomised QMC)
+    from scipy import stats
+    dose, resp = np.array(IBS["dose"]), np.array(IBS["resp"])
+    sp = stats.dunnett(*[resp[dose == d] for d in (1, 2, 3, 4)], control=resp[dose == 0], alternative="greater",
+                       random_state=np.random.default_rng(1))
+    close(sp.statistic, IBS_DUNNETT_T, 1e-9)
+    close(sp.pvalue, IBS_DUNNETT_P, 2e-4)
+    alt = dr.candidate_models(IBS_SHAPES, [0, 1, 2, 3, 4], max_effect=0.35)
+    close(dr.power_mct(many, alt, n=75, sigma=0.76).power, IBS_DUNNETT_POWER75, 5e-4)
+    # unequal arms: corr = sqrt(n_i n_j / ((n0 + n_i)(n0 + n_j)))
+    w = np.array([10.0, 20, 40])
+    r = dr.many_to_one_contrasts([0, 1, 2], weights=w).correlation[0, 1]
+    assert r == pytest.approx(math.sqrt(20 * 40 / (30 * 50)), abs=1e-12)
+    with pytest.raises(ValueError, match="doses"):
+        dr.many_to_one_contrasts([1, 2])
+
+
+def test_simulated_mcpmod_holds_the_level_and_matches_the_power():
+    cm = dr.candidate_models(IBS_SHAPES, [0, 1, 2, 3, 4])
+    null = dr.simulate_mcpmod(cm, np.zeros(5), n=30, sigma=1.0, delta=0.3, n_trials=20000, seed=11)
+    assert abs(null.power - 0.025) < 3 * math.sqrt(0.025 * 0.975 / 20000)
+    assert null.critical_value == pytest.approx(dr.critical_value(dr.optimal_contrasts(cm).correlation, 0.025, 145),
+                                                abs=1e-3)
+    alt = dr.candidate_models(IBS_SHAPES, [0, 1, 2, 3, 4], max_effect=0.35)
+    exact = dr.power_mct(dr.optimal_contrasts(cm), alt, n=40, sigma=0.76).power
+    for j in range(4):
+        sim = dr.simulate_mcpmod(cm, alt.mean()[:, j], n=40, sigma=0.76, delta=0.25, n_trials=4000, seed=j)
+        assert abs(sim.power - exact[j]) < 3 * math.sqrt(exact[j] * (1 - exact[j]) / 4000) + 1e-3
+        assert sim.selected[~sim.significant].tolist() == [-1] * int(np.sum(~sim.significant))
+        assert np.all(np.isnan(sim.dose_estimate[~sim.significant]))
+        assert sum(sim.selection_shares().values()) == pytest.approx(sim.power)
+    a = dr.simulate_mcpmod(cm, alt.mean()[:, 1], n=40, sigma=0.76, delta=0.25, n_trials=300, seed=5)
+    b = dr.simulate_mcpmod(cm, alt.mean()[:, 1], n=40, sigma=0.76, delta=0.25, n_trials=300, seed=5,
+                           critical=a.critical_value)
+    close(a.dose_estimate, b.dose_estimate, 0)
+    with pytest.raises(ValueError, match="true_means"):
+        dr.simulate_mcpmod(cm, np.zeros(4), n=30, sigma=1.0, delta=0.3)
+    with pytest.raises(ValueError, match="delta"):
+        dr.simulate_mcpmod(cm, np.zeros(5), n=30, sigma=1.0, delta=0.0)

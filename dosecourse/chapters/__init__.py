@@ -31,6 +31,8 @@ CHAPTERS: dict[str, str] = {
     "clinical_utility_index": "explore/clinical-utility-index",
     "model_informed_dosing": "register/model-informed-dosing",
     "lower_dose_enough": "register/lower-dose-enough",
+    "choosing_among_doses": "register/choosing-among-doses",
+    "exposure_response": "register/exposure-response",
 }
 """Chapter module -> notebook path (without ``.ipynb``) under ``book/<lang>/``."""
 

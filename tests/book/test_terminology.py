@@ -40,6 +40,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"點擊", "按一下", "click"),
     (r"・", "a middle dot · or none (no katakana dot)", "list separator"),
     (r"‹=|›=", "≤ / ≥", "inequalities"),
+    (r"劑量反應", "劑量-反應 (as 暴露-反應)", "dose-response"),
 )
 """The terminology rules, checked on every Chinese page, label and glossary entry."""
 
