@@ -98,7 +98,7 @@ _CHUNK = 200_000  # simulated trials per block (memory), blocks are processed in
 class SeamlessDesign:
     """A two-stage seamless design selecting the best of K arms against a shared control.
 
-    Attributes
+    Parameters
     ----------
     n_arms : int
         Number of experimental arms K, 1 to :data:`MAX_ARMS`.
@@ -155,7 +155,19 @@ class SeamlessDesign:
 
     def drifts(self, effects: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Means of the stage-1 and stage-2 z-statistics per arm: :math:`\\delta_k\\sqrt{n_1/2}`,
-        :math:`\\delta_k\\sqrt{n_2/2}`."""
+        :math:`\\delta_k\\sqrt{n_2/2}`.
+
+        Parameters
+        ----------
+        effects : sequence of float, optional
+            Standardized true effects :math:`\\delta_k = (\\mu_k - \\mu_0)/\\sigma`, one per arm, each within
+            :math:`\\pm` :data:`MAX_EFFECT`; zeros (the global null) by default.
+
+        Returns
+        -------
+        (stage1, stage2) : tuple of ndarray
+            The drifts of each stage, shape (K,).
+        """
         delta = _effects(effects, self.n_arms)
         return delta * math.sqrt(self.n_stage1 / 2.0), delta * math.sqrt(self.n_stage2 / 2.0)
 
@@ -474,12 +486,14 @@ def _rejection(kind: str, c: float, grp: _Group, design: SeamlessDesign) -> floa
 class ExactOC:
     """Exact operating characteristics of several tests of one seamless design (returned, not built by users).
 
-    Attributes
+    Parameters
     ----------
     design : SeamlessDesign
+        The design evaluated.
     effects : ndarray, shape (K,)
         Standardized true effects :math:`\\delta_k`.
     methods : tuple of str
+        The M tests evaluated, names from :data:`EXACT_METHODS`.
     critical_values : ndarray, shape (M,)
         See :func:`critical_value`.
     reject_any : ndarray, shape (M,)
@@ -503,11 +517,32 @@ class ExactOC:
     futility_stop: float
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per method: critical value, P(reject at least one), P(reject arm k)."""
+        """One row per method: critical value, P(reject at least one), P(reject arm k).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the method names and column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return _oc_frame(self, None, lang)
 
     def selection_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per arm: true effect and P(selected and continues); a last row for the futility stop."""
+        """One row per arm: true effect and P(selected and continues); a last row for the futility stop.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names and of the futility row (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: arm, true effect (NaN on the futility row) and probability.
+        """
         return _selection_frame(self, lang)
 
 
@@ -716,10 +751,12 @@ def naive_fwer_table(n_arms: Sequence[int] = (1, 2, 3, 4, 5, 6),
 class SelectionBias:
     """Exact bias of the naive estimates of the selected arm's effect (standardized units; returned).
 
-    Attributes
+    Parameters
     ----------
     design : SeamlessDesign
+        The design evaluated.
     effects : ndarray, shape (K,)
+        Standardized true effects :math:`\\delta_k`.
     selected : ndarray, shape (K,)
         P(arm k selected and the trial continues).
     bias_stage1 : ndarray, shape (K,)
@@ -740,7 +777,19 @@ class SelectionBias:
     overall_pooled: float
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per arm and a last row for the selected arm whichever it is."""
+        """One row per arm and a last row for the selected arm whichever it is.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names and of the last row (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: arm, true effect (NaN on the last row), P(selected and continues) (their sum on the last
+            row), and the stage-1 and pooled bias.
+        """
         lang = check_lang(lang)
         arms = [str(k + 1) for k in range(self.design.n_arms)] + [t("seam_row_overall", lang)]
         frame = pd.DataFrame({
@@ -819,7 +868,7 @@ def selection_bias(design: SeamlessDesign, effects: Sequence[float] | None = Non
 class SimulatedOC:
     """Simulated operating characteristics of several tests on common random numbers (returned).
 
-    Attributes
+    Parameters
     ----------
     design, effects, methods, critical_values, reject_any, reject_per_arm, selected, futility_stop
         As in :class:`ExactOC`, estimated by simulation.
@@ -853,11 +902,33 @@ class SimulatedOC:
     seed: int | None
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per method: critical value, P(reject at least one) and its Monte Carlo SE, P(reject arm k)."""
+        """One row per method: critical value, P(reject at least one) and its Monte Carlo SE, P(reject arm k).
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the method names and column names (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            With :attr:`n_trials` and :attr:`seed` in its ``attrs``.
+        """
         return _oc_frame(self, self.reject_any_se, lang)
 
     def selection_frame(self, lang: str = "en") -> pd.DataFrame:
-        """One row per arm: true effect and P(selected and continues); a last row for the futility stop."""
+        """One row per arm: true effect and P(selected and continues); a last row for the futility stop.
+
+        Parameters
+        ----------
+        lang : {"en", "zh-tw"}
+            Language of the column names and of the futility row (default ``"en"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: arm, true effect (NaN on the futility row) and probability.
+        """
         return _selection_frame(self, lang)
 
 

@@ -197,7 +197,7 @@ def test_ternary_complex_solves_the_equilibrium_equations(et, tt):
     for b in (0.01, 1.0, 10.0, 300.0, 1e5):
         x = cy.ternary_complex(b, ke, kt, et, tt)
 
-        def balances(v):  # unknowns: free fractions E/E_t and T/T_t (scaled so that fsolve sees O(1) numbers)
+        def balances(v, b=b):  # unknowns: free fractions E/E_t and T/T_t (scaled so that fsolve sees O(1) numbers)
             fe, ft = v
             bridge = fe * et * b * ft * tt / (ke * kt)
             return [fe * (1 + b / ke) + bridge / et - 1.0, ft * (1 + b / kt) + bridge / tt - 1.0]

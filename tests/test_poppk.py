@@ -211,7 +211,7 @@ def test_auc_equals_numerical_integral(kind, route):
     for start, end in ((0.0, 3.0), (2.0, 11.0), (0.0, 60.0), (30.5, 31.0)):
         got = poppk.auc(p, reg, start, end)
         for i in range(p.n):
-            f = lambda x: float(poppk.concentrations(p.subset([i]), reg, [x])[0, 0])  # noqa: E731
+            f = lambda x, i=i: float(poppk.concentrations(p.subset([i]), reg, [x])[0, 0])  # noqa: E731
             pts = [b for b in breaks if start < b < end] or None
             ref = quad(f, start, end, points=pts, limit=400, epsabs=1e-12, epsrel=1e-12)[0]
             assert got[i] == pytest.approx(ref, rel=1e-8)
@@ -241,7 +241,7 @@ def test_cavg_ss_identity_and_interval_metrics(route):
     np.testing.assert_allclose(e.cavg, f * 150.0 / (p.cl * 7.0), rtol=1e-12)
     # AUC over the steady-state interval by quadrature of the steady-state profile
     for i in range(p.n):
-        fun = lambda x: float(poppk.concentrations(p.subset([i]), reg, [x], steady_state=True)[0, 0])  # noqa: E731
+        fun = lambda x, i=i: float(poppk.concentrations(p.subset([i]), reg, [x], steady_state=True)[0, 0])  # noqa: E731
         pts = [0.7] if route == "infusion" else None
         assert quad(fun, 0.0, 7.0 - 1e-12, points=pts, epsabs=1e-12, epsrel=1e-12, limit=200)[0] == pytest.approx(
             e.auc[i], rel=1e-8)

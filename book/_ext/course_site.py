@@ -169,7 +169,9 @@ def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str, contex
     """
     seen, kept = set(), []
     for script in context.get("script_files", []):
-        key = (str(script), tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
+        # the second copy has filename "" where the first has None: compare the file name, then the attributes
+        name = getattr(script, "filename", script) or ""
+        key = (str(name), tuple(sorted((k, str(v)) for k, v in getattr(script, "attributes", {}).items())))
         if key not in seen:
             seen.add(key)
             kept.append(script)

@@ -33,6 +33,8 @@ CHAPTERS: dict[str, str] = {
     "lower_dose_enough": "register/lower-dose-enough",
     "choosing_among_doses": "register/choosing-among-doses",
     "exposure_response": "register/exposure-response",
+    "totality_of_evidence": "register/totality-of-evidence",
+    "seamless_designs": "register/seamless-designs",
 }
 """Chapter module -> notebook path (without ``.ipynb``) under ``book/<lang>/``."""
 
