@@ -225,10 +225,41 @@ def whole_array(values: object, name: str, *, minimum: int | None = 0, ndim: int
         raise ValueError(f"{name} must have one count per dose ({length}); got shape {a.shape}")
     if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
         raise TypeError(f"{name} must hold whole numbers; got {_shown(np.asarray(values).tolist())}")
+    if a.dtype.kind == "f" and np.any(np.abs(a) >= 2.0 ** 62):  # beyond int64: the cast would wrap
+        raise ValueError(f"{name} holds a number too large to count with; got {_shown(np.asarray(values).tolist())}")
     if minimum is not None and np.any(a < minimum):
         bound = "negative" if minimum == 0 else f"below {minimum}"
         raise ValueError(f"{name} must not be {bound}; got {_shown(np.asarray(values).tolist())}")
     return a.astype(np.int64)
+
+
+def sequence(value: object, name: str) -> tuple:
+    """Return ``value`` as a tuple after checking it is a list or tuple (not a string, a mapping or None)."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list or tuple; got {_shown(value)}")
+    return tuple(value)
+
+
+def positions(values: object, name: str, size: int) -> np.ndarray:
+    """Return ``values`` as a non-empty 1-D index into ``size`` items: 0-based positions or a boolean mask.
+
+    Examples
+    --------
+    >>> positions([2, 0], "index", 3).tolist(), positions([True, False], "index", 2).tolist()
+    ([2, 0], [True, False])
+    """
+    what = f"a 1-D array of positions 0..{size - 1} or a boolean mask of {size} values"
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be {what}; got {_shown(values)}")
+    a = np.asarray(values)
+    if a.ndim != 1 or not (a.dtype == bool or np.issubdtype(a.dtype, np.integer)):
+        raise TypeError(f"{name} must be {what}; got {_shown(values)}")
+    if (a.size == 0 or (a.dtype == bool and a.size != size)
+            or (a.dtype != bool and np.any((a < 0) | (a >= size)))):
+        raise ValueError(f"{name} must be {what} (selecting at least one); got {_shown(a.tolist())}")
+    if a.dtype == bool and not a.any():
+        raise ValueError(f"{name} must select at least one of the {size} items; got no True value")
+    return a
 
 
 def counts(n: Sequence[int], y: Sequence[int], n_doses: int, *, n_name: str = "n",

@@ -92,8 +92,9 @@ class TargetNotReached(ValueError):
     """
 
     def __init__(self, message: str, best_n: int, best_pcs: float) -> None:
-        super().__init__(message)
-        self.best_n, self.best_pcs = best_n, best_pcs
+        super().__init__(_validate.text(message, "message"))
+        self.best_n = _validate.positive_int(best_n, "best_n", maximum=_validate.MAX_PATIENTS)
+        self.best_pcs = _validate.probability(best_pcs, "best_pcs", open_interval=False)
 
 
 # --- argument checks ------------------------------------------------------------------------------------------
@@ -696,7 +697,7 @@ class SelectionSampleSize:
     pcs_curve: np.ndarray
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "n", _validate.positive_int(self.n, "n"))
+        object.__setattr__(self, "n", _validate.positive_int(self.n, "n", maximum=_validate.MAX_PATIENTS))
         if isinstance(self.n_per_arm, (str, bytes)) or np.ndim(self.n_per_arm) != 1:
             raise TypeError(f"n_per_arm must be a sequence of 2 or {MAX_ARMS} arm sizes; got {self.n_per_arm!r}")
         sizes = _arm_sizes(self.n_per_arm, len(self.n_per_arm), maximum=_validate.MAX_PATIENTS)

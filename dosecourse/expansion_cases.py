@@ -122,7 +122,7 @@ class Arm:
                 raise ValueError(f"safety_rate {rate} disagrees with safety_count / patients = "
                                  f"{count}/{denominator}")
         object.__setattr__(self, "safety_rate", rate)
-        if isinstance(self.reported, str):
+        if isinstance(self.reported, str) or not isinstance(self.reported, (tuple, list)):
             raise TypeError(f"reported must be a sequence of field names; got {self.reported!r}")
         reported = tuple(_validate.one_of(f, "reported", ARM_FIELDS) for f in self.reported)
         object.__setattr__(self, "reported", reported)

@@ -140,7 +140,10 @@ def species_key(name: str, allowed: tuple[str, ...] | None = None, *, argument: 
     >>> species_key("Guinea_Pig"), species_key("rhesus", RODENTS + ("monkey",))
     ('guinea pig', 'monkey')
     """
+    argument = _validate.text(argument, "argument")
     options = tuple(SPECIES) if allowed is None else tuple(_validate.one_of(a, "allowed", SPECIES) for a in allowed)
+    if not options:
+        raise ValueError("allowed must name at least one species (or be None for all of them)")
     key = _LOOKUP.get(_squash(_validate.text(name, argument)))
     if key not in options:
         # No spelling of ``name`` is an allowed key, so this raises, naming the argument and the valid keys.
@@ -427,9 +430,11 @@ def flat_dose_mg(dose: float, unit: str = "mg/kg", *, weight_kg: float = HUMAN_W
     (30.0, 32.4)
     """
     dose = _validate.positive(dose, "dose", allow_zero=True)
+    weight_kg = _validate.positive(weight_kg, "weight_kg")  # both checked: a mistyped one is never ignored
+    bsa_m2 = _validate.positive(bsa_m2, "bsa_m2")
     if _validate.one_of(unit, "unit", DOSE_UNITS) == "mg/kg":
-        return dose * _validate.positive(weight_kg, "weight_kg")
-    return dose * _validate.positive(bsa_m2, "bsa_m2")
+        return dose * weight_kg
+    return dose * bsa_m2
 
 
 def _fmt(x: float) -> str:
@@ -718,7 +723,7 @@ def mrsd(noael_mg_per_kg_by_species: Mapping[str, float], safety_factor: float =
         key = species_key(name, ANIMAL_SPECIES, argument="noael_mg_per_kg_by_species key")
         if key in noael:
             raise ValueError(f"species {key!r} appears twice in noael_mg_per_kg_by_species")
-        noael[key] = _validate.positive(value, f"NOAEL of {key}")
+        noael[key] = _validate.positive(value, f"noael_mg_per_kg_by_species[{key!r}] (the NOAEL of {key})")
     sf = _validate.number(safety_factor, "safety_factor", minimum=1.0)
     if _validate.one_of(scaling, "scaling", SCALINGS) == "bsa":
         if scaling_reason is not None:

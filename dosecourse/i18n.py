@@ -78,6 +78,13 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+class _UnknownLabel(KeyError, ValueError):
+    """A label id that no labels file defines: a KeyError (a failed look-up) and a ValueError (a bad argument)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def t(key: str, lang: str = "en", **fields: object) -> str:
     """Look up label ``key`` in language ``lang`` and fill its ``{fields}``.
 
@@ -96,8 +103,11 @@ def t(key: str, lang: str = "en", **fields: object) -> str:
     '劑量'
     """
     lang = check_lang(lang)
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a label id (a string); got {key!r}")
     try:
         text = catalogue()[key][lang]
     except KeyError:
-        raise KeyError(f"no label {key!r} in language {lang!r}; add it to dosecourse/labels/**/*.toml") from None
+        raise _UnknownLabel(f"key: no label {key!r} in language {lang!r}; add it to dosecourse/labels/**/*.toml"
+                            ) from None
     return text.format(**fields) if fields else text

@@ -33,9 +33,13 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from . import data
+from . import _validate, data
+
+_YEARS = (1900, 2100)  # approval years the surveys can cover
+_MAX_DRUGS = 10_000  # drugs a survey can review
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,17 @@ class ModificationRates:
     interruption_pct: int
     discontinuation_pct: int
     source: str
+
+    def __post_init__(self) -> None:
+        _validate.integer(self.n_drugs, "n_drugs", minimum=1, maximum=_MAX_DRUGS)
+        if not isinstance(self.years, tuple) or len(self.years) != 2:
+            raise TypeError(f"years must be a tuple (first, last); got {_validate._shown(self.years)}")
+        first, last = (_validate.integer(y, "years", minimum=_YEARS[0], maximum=_YEARS[1]) for y in self.years)
+        if first > last:
+            raise ValueError(f"years must be (first, last) with first <= last; got {self.years}")
+        for name in ("dose_reduction_pct", "interruption_pct", "discontinuation_pct"):
+            _validate.integer(getattr(self, name), name, minimum=0, maximum=100)
+        _validate.text(self.source, "source")
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,15 @@ class LabelDoseVsMTD:
     n_pmr_dose: int
     n_pmr_dose_at_mtd: int
     source: str
+
+    def __post_init__(self) -> None:
+        n = _validate.integer(self.n_drugs, "n_drugs", minimum=1, maximum=_MAX_DRUGS)
+        _validate.integer(self.n_at_mtd, "n_at_mtd", minimum=0, maximum=n)
+        pmr = _validate.integer(self.n_pmr_dose, "n_pmr_dose", minimum=0, maximum=n)
+        _validate.integer(self.n_pmr_dose_at_mtd, "n_pmr_dose_at_mtd", minimum=0, maximum=pmr)
+        if not re.fullmatch(r"\d{4}-\d{2}", _validate.text(self.since, "since")):
+            raise ValueError(f"since must be an ISO month such as '2017-03'; got {self.since!r}")
+        _validate.text(self.source, "source")
 
     @property
     def n_not_at_mtd(self) -> int:

@@ -254,6 +254,17 @@ class ParadigmComparison:
     dlt_at_mtd: float
     dlt_at_efficacious: float
 
+    def __post_init__(self) -> None:
+        try:
+            params = _params(**_validate.mapping(self.params, "params"))
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"params: {exc}") from None
+        object.__setattr__(self, "params", params)
+        for name in ("mtd", "efficacious_dose"):
+            _validate.positive(getattr(self, name), name)
+        for name in ("efficacy_at_mtd", "efficacy_at_efficacious", "dlt_at_mtd", "dlt_at_efficacious"):
+            _validate.probability(getattr(self, name), name, open_interval=False)
+
     @property
     def efficacy_gain(self) -> float:
         """Response probability bought by going from the efficacious dose to the MTD (negative if MTD is lower)."""

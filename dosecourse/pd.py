@@ -34,6 +34,15 @@ from . import _validate
 from .i18n import check_lang, t
 
 APPROXIMATIONS: tuple[str, ...] = ("full", "qss", "qe")
+MAX_TMDD_TIMES: int = 100_000
+"""Largest number of output times :func:`simulate_tmdd` accepts."""
+MAX_TMDD_DOSES: int = 500
+"""Largest number of doses :func:`simulate_tmdd` accepts (each starts an ODE segment)."""
+MAX_TMDD_DAYS: float = 36_500.0
+"""Latest output time and longest dosing interval (days, a hundred years) :func:`simulate_tmdd` accepts."""
+MIN_TAU_DAYS: float = 1e-3
+"""Shortest dosing interval (days, about 1.4 minutes) :func:`simulate_tmdd` accepts: the solver cannot step
+across shorter segments."""
 """TMDD model levels: the full binding model, quasi-steady state (QSS) and quasi-equilibrium (QE)."""
 
 
@@ -500,6 +509,14 @@ class TMDDProfile:
     complex: np.ndarray
     approximation: str
 
+    def __post_init__(self) -> None:
+        time = _validate.real_array(self.time, "time", minimum=0.0, ndim=1, nonempty=True)
+        for name in ("drug_total", "drug_free", "target_total", "target_free", "complex"):
+            arr = _validate.real_array(getattr(self, name), name, ndim=1, length=time.size)
+            if np.any(arr < -1e-6 * max(1.0, float(np.abs(arr).max(initial=0.0)))):  # beyond the solver's error
+                raise ValueError(f"{name} must be concentrations >= 0; got {_validate._shown(arr.tolist())}")
+        _validate.one_of(self.approximation, "approximation", APPROXIMATIONS)
+
     @property
     def occupancy(self) -> np.ndarray:
         """Target occupancy, complex / total target, in [0, 1)."""
@@ -629,7 +646,8 @@ def simulate_tmdd(time_days: np.ndarray, dose_nmol: float, params: TMDDParameter
     >>> round(float(prof.occupancy[1]), 2)   # target occupancy one week later
     0.92
     """
-    times = _validate.real_array(time_days, "time_days", minimum=0.0)
+    times = _validate.real_array(time_days, "time_days", minimum=0.0, maximum=MAX_TMDD_DAYS,
+                                 max_size=MAX_TMDD_TIMES)
     if times.ndim != 1 or times.size == 0 or np.any(np.diff(times) < 0):
         raise ValueError(f"time_days must be a non-empty, sorted 1-D array of times; got {time_days!r}")
     dose = _validate.positive(dose_nmol, "dose_nmol", allow_zero=True)
@@ -637,10 +655,13 @@ def simulate_tmdd(time_days: np.ndarray, dose_nmol: float, params: TMDDParameter
         raise TypeError(f"params must be a TMDDParameters; got {type(params).__name__}")
     if approximation not in APPROXIMATIONS:
         raise ValueError(f"approximation must be one of {APPROXIMATIONS}; got {approximation!r}")
-    n_doses = _validate.positive_int(n_doses, "n_doses")
+    n_doses = _validate.positive_int(n_doses, "n_doses", maximum=MAX_TMDD_DOSES)
     if n_doses > 1 and tau_days is None:
         raise ValueError("tau_days (the dosing interval) is required when n_doses > 1")
-    tau = _validate.positive(tau_days, "tau_days") if tau_days is not None else np.inf
+    tau = (_validate.number(tau_days, "tau_days", minimum=MIN_TAU_DAYS, maximum=MAX_TMDD_DAYS)
+           if tau_days is not None else np.inf)
+    rtol = _validate.number(rtol, "rtol", minimum=1e-13, maximum=0.1)
+    atol = _validate.positive(atol, "atol", maximum=1.0)
     dose_times = np.arange(n_doses) * tau if n_doses > 1 else np.zeros(1)
 
     rhs = _tmdd_rhs(params, approximation)

@@ -48,7 +48,7 @@ def _schedule(t: np.ndarray, tau: float | None, n_doses: int | None,
         if n_doses is not None:
             raise ValueError("give either n_doses or steady_state=True, not both")
         return np.mod(t, tau), np.full(t.shape, np.inf), tau
-    cap = np.inf if n_doses is None else _validate.positive_int(n_doses, "n_doses")
+    cap = np.inf if n_doses is None else _validate.positive_int(n_doses, "n_doses", maximum=_validate.MAX_GRID)
     given = np.clip(np.floor(t / tau) + 1.0, 0.0, cap)
     return np.maximum(t - np.maximum(given - 1.0, 0.0) * tau, 0.0), given, tau
 

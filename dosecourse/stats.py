@@ -142,15 +142,25 @@ class IntervalSummary:
 
     def __post_init__(self) -> None:
         _level(self.level)
-        k = None
+        treated = _validate.real_array(self.treated, "treated", minimum=0.0, maximum=1.0, ndim=1, nonempty=True)
         for name in ("treated", "width", "estimate", "coverage"):
             value = getattr(self, name)
             if value is None and name == "coverage":
                 continue
-            arr = np.array(value, dtype=float)
-            if arr.ndim != 1 or (k is not None and arr.size != k):
+            if isinstance(value, (str, bytes)) or value is None:
+                raise TypeError(f"{name} must be an array of numbers, one per dose; got {value!r}")
+            try:
+                arr = np.array(value, dtype=float)
+            except (TypeError, ValueError):
+                raise TypeError(f"{name} must be an array of numbers, one per dose; got {value!r}") from None
+            if arr.ndim != 1 or arr.size != treated.size:
                 raise ValueError(f"{name} must be a 1-D array with one value per dose; got shape {arr.shape}")
-            k = arr.size
+            # NaN exactly where no trial treated the dose (the value is undefined there); else in [0, 1]
+            if name != "treated" and not np.array_equal(np.isnan(arr), treated == 0):
+                raise ValueError(f"{name} must be NaN exactly where no trial treated the dose; got {arr.tolist()}")
+            seen = arr[~np.isnan(arr)]
+            if np.any((seen < 0) | (seen > 1)):
+                raise ValueError(f"{name} must lie in [0, 1]; got {arr.tolist()}")
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
 

@@ -278,20 +278,22 @@ def _desirabilities(desirabilities: Mapping[str, Desirability], keys: tuple[str,
     return [_validate.instance(desirabilities[k], f"desirabilities[{k!r}]", Desirability) for k in keys]
 
 
-def _weights(weights: Mapping[str, float], keys: tuple[str, ...], normalize: bool) -> tuple[np.ndarray, bool]:
-    """Weights in the order of ``keys``, checked to be >= 0 and to sum to 1 (or rescaled when ``normalize``)."""
-    weights = _validate.mapping(weights, "weights")
+def _weights(weights: Mapping[str, float], keys: tuple[str, ...], normalize: bool,
+             name: str = "weights") -> tuple[np.ndarray, bool]:
+    """Weights in the order of ``keys``, checked to be >= 0 and to sum to 1 (or rescaled when ``normalize``);
+    ``name`` is the argument the messages name."""
+    weights = _validate.mapping(weights, name)
     if set(weights) != set(keys):
-        raise ValueError(f"weights must give one weight per attribute {list(keys)}; got {sorted(map(str, weights))}")
+        raise ValueError(f"{name} must give one weight per attribute {list(keys)}; got {sorted(map(str, weights))}")
     normalize = _validate.boolean(normalize, "normalize")
-    w = np.array([_validate.positive(weights[k], f"weights[{k!r}]", allow_zero=True) for k in keys])
+    w = np.array([_validate.positive(weights[k], f"{name}[{k!r}]", allow_zero=True) for k in keys])
     total = float(w.sum())
     if total <= 0:
-        raise ValueError(f"weights must not all be zero; got {dict(weights)}")
+        raise ValueError(f"{name} must not all be zero; got {dict(weights)}")
     if abs(total - 1.0) <= 1e-9:
         return w, False
     if not normalize:
-        raise ValueError(f"weights must sum to 1; they sum to {total:.6g}. Pass normalize=True to divide them "
+        raise ValueError(f"{name} must sum to 1; they sum to {total:.6g}. Pass normalize=True to divide them "
                          "by their sum")
     w = w / total
     warnings.warn(f"weights summed to {total:.6g}; normalized to "
@@ -308,6 +310,8 @@ def _dose_labels(doses: Sequence[float] | None, n: int) -> np.ndarray:
     arr = np.asarray(doses)
     if arr.ndim != 1 or arr.size != n:
         raise ValueError(f"doses must have one label per dose ({n}); got {np.shape(doses)}")
+    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"doses must be finite dose labels (no NaN or infinity); got {arr.tolist()}")
     if len(set(arr.tolist())) != arr.size:
         raise ValueError(f"doses must be distinct labels; got {arr.tolist()}")
     return arr
@@ -571,6 +575,9 @@ def logistic_toxicity(dose: float | np.ndarray, td50: float, slope: float) -> fl
     >>> logistic_toxicity([50.0, 100.0, 200.0], td50=100.0, slope=2.0).round(3).tolist()
     [0.2, 0.5, 0.8]
     """
+    _validate.real_array(dose, "dose", minimum=0.0, max_size=_validate.MAX_GRID)
+    _validate.positive(td50, "td50")
+    _validate.positive(slope, "slope")
     return sigmoid_emax(dose, 1.0, td50, slope, 0.0)
 
 
@@ -629,6 +636,10 @@ def efficacy_toxicity_cui(p_efficacy: Sequence[float], p_toxicity: Sequence[floa
     p_e = _validate.probabilities(p_efficacy, "p_efficacy", open_interval=False)
     p_t = _validate.probabilities(p_toxicity, "p_toxicity", length=p_e.size, open_interval=False)
     w = _validate.probability(w_efficacy, "w_efficacy", open_interval=False)
+    for name, value in (("desirability_efficacy", desirability_efficacy),
+                        ("desirability_toxicity", desirability_toxicity)):
+        if value is not None:
+            _validate.instance(value, name, Desirability)
     desirs = {"efficacy": desirability_efficacy or linear_desirability(0.0, 1.0),
               "toxicity": desirability_toxicity or linear_desirability(1.0, 0.0)}
     return cui({"efficacy": p_e, "toxicity": p_t}, {"efficacy": w, "toxicity": 1.0 - w}, desirs, doses=doses)
@@ -957,6 +968,8 @@ class WeightGrid:
             raise ValueError(f"weights must have one column per attribute ({len(attributes)}) and rows summing to "
                              f"1; got shape {w.shape}")
         best, tied = np.array(self.best), np.array(self.tied)
+        if best.dtype.kind in "fc" and not np.all(np.isfinite(best)):
+            raise ValueError(f"best must hold finite dose labels (no NaN or infinity); got {best.tolist()}")
         if best.shape != (w.shape[0],) or tied.shape != (w.shape[0],) or tied.dtype != bool:
             raise ValueError(f"best and tied must have one entry per weight vector ({w.shape[0]}); tied as booleans; "
                              f"got shapes {best.shape} and {tied.shape}")
@@ -1066,7 +1079,7 @@ def weight_grid(attributes: Mapping[str, Sequence[float]], desirabilities: Mappi
     best = labels[np.argmax(is_max, axis=1)]
     ref = None
     if reference is not None:
-        w_ref, _ = _weights(reference, keys, False)
+        w_ref, _ = _weights(reference, keys, False, "reference")
         ref = best_dose(w_ref @ d, labels).dose
     return WeightGrid(keys, w, best, is_max.sum(axis=1) > 1, ref)
 

@@ -35,6 +35,7 @@ CHAPTERS: dict[str, str] = {
     "exposure_response": "register/exposure-response",
     "totality_of_evidence": "register/totality-of-evidence",
     "seamless_designs": "register/seamless-designs",
+    "immunotherapy_agonists": "classes/immunotherapy-agonists",
 }
 """Chapter module -> notebook path (without ``.ipynb``) under ``book/<lang>/``."""
 

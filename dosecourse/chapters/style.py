@@ -17,10 +17,12 @@ colorblind people. 2008. https://jfly.uni-koeln.de/color/
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -238,13 +240,19 @@ def course_figure(func: F) -> F:
         bound = signature.bind(*args, **kwargs)
         bound.apply_defaults()
         lang = check_lang(bound.arguments["lang"])
-        with plt.rc_context(rc(lang)):
-            fig = func(*args, **kwargs)
+        depth = _DEPTH.set(_DEPTH.get() + 1)
+        try:
+            with plt.rc_context(rc(lang)):
+                fig = func(*args, **kwargs)
+        finally:
+            _DEPTH.reset(depth)
         bad = missing_glyphs(fig)
         if bad:
             plt.close(fig)
             raise ValueError(f"{func.__qualname__}: no course font can draw {bad}; use characters of DejaVu Sans "
                              f"or Noto Sans TC")
+        if _LIVE.get() and _DEPTH.get() == 0:  # the finished figure (not one a course figure builds on)
+            _fixed_layout(fig, (func.__module__, func.__qualname__, lang))
         return fig
 
     return wrapper  # type: ignore[return-value]
@@ -273,3 +281,173 @@ def new_figure(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, A
     """
     kwargs.setdefault("layout", "constrained")
     return plt.subplots(nrows=nrows, ncols=ncols, **kwargs)
+
+
+# ------------------------------------------------------------------------------------------------ live layout
+_LIVE: contextvars.ContextVar[bool] = contextvars.ContextVar("dosecourse_live_layout", default=False)
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("dosecourse_figure_depth", default=0)
+_LAYOUTS: dict[tuple, tuple] = {}
+_MAX_LAYOUTS = 512
+
+LIVE_PAD = 0.1
+"""Extra room (inches) a reused live layout leaves on each side of every Axes, for tick labels a little wider or
+taller than those of the figure the layout was computed for."""
+
+
+@contextlib.contextmanager
+def live_layout() -> Iterator[None]:
+    """Inside this context a course figure reuses the layout of the last figure of the same shape.
+
+    Constrained layout measures every label twice before a figure is drawn, which is half of the drawing time of a
+    course figure.  A widget redrawn in Jupyter makes the same figure again and again with other numbers, so
+    inside this context the first figure of a shape (the same function, language, size, grid of Axes and
+    decorations: the number of lines of every title, axis label and fixed tick label, the legends and their
+    entries, the suptitle) is laid out by constrained layout, with :data:`LIVE_PAD` more room around each Axes,
+    and the Axes positions are stored; later figures of that shape get those positions and no layout engine
+    (unless a text of an Axes would then run off the figure or into another Axes: that figure keeps constrained
+    layout), and titles that matplotlib would leave at the top of their Axes are not measured again
+    (:func:`_title_stays`).  Tick labels a little wider than those of the first figure fit in the extra room,
+    and the inline backend saves a figure with a tight bounding box, so nothing is clipped at its edges.
+    Numbers, colours and artists are those of the same call outside the context; only the Axes positions
+    differ, by a few pixels.  The book and the site's precomputed states are drawn outside it (exact constrained
+    layout); :meth:`dosecourse.chapters.widgets.WidgetView.ipywidget` draws inside it.
+
+    Examples
+    --------
+    >>> with live_layout():
+    ...     pass
+    """
+    token = _LIVE.set(True)
+    try:
+        yield
+    finally:
+        _LIVE.reset(token)
+
+
+def _lines(text: str) -> int:
+    return text.count("\n") + 1 if text else 0
+
+
+def _shape(fig: Figure, name: tuple) -> tuple | None:
+    """What decides a figure's constrained layout besides the numbers on its axes; None if it has none."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine) or fig.subfigs:
+        return None
+    axes = []
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        if spec is None or getattr(ax, "_colorbars", None) or not ax.get_in_layout():
+            return None
+        grid = spec.get_gridspec()
+        ticks = []
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter, locator = axis.get_major_formatter(), axis.get_major_locator()
+            if isinstance(formatter, FixedFormatter):
+                labels = [str(label) for label in formatter.seq]
+                fixed = (len(labels), max(map(_lines, labels), default=0),
+                         max(map(len, labels), default=0) if axis is ax.yaxis else 0)
+            else:
+                fixed = len(locator.locs) if isinstance(locator, FixedLocator) else None
+            ticks.append((axis.get_visible(), axis.get_label_position(), axis.get_ticks_position(), axis.get_scale(),
+                          type(formatter).__name__, fixed))
+        texts = tuple(_lines(t.get_text()) for t in ax.texts if t.get_in_layout()
+                      and t.get_transform() is not ax.transData)
+        axes.append((spec.get_geometry(), tuple(grid.get_width_ratios() or ()), tuple(grid.get_height_ratios() or ()),
+                     tuple(_lines(ax.get_title(loc)) for loc in ("left", "center", "right")),
+                     _lines(ax.xaxis.label.get_text()), _lines(ax.yaxis.label.get_text()), tuple(ticks), texts,
+                     ax.axison, ax.get_legend() is not None))
+    legends = []
+    for leg in fig.legends:
+        entries = [t.get_text() for t in leg.get_texts()]
+        side = leg._outside_loc in ("left", "right") or not leg._outside_loc
+        legends.append((leg._outside_loc, leg._ncols, len(entries), max(map(_lines, entries), default=0),
+                        tuple(entries) if side else None, _lines(leg.get_title().get_text())))
+    legends = tuple(legends)
+    supt = getattr(fig, "_suptitle", None)
+    suptitle = (_lines(supt.get_text()), supt.get_fontsize()) if supt is not None else None
+    return (name, tuple(fig.get_size_inches()), fig.dpi, tuple(sorted(engine.get().items())), tuple(axes), legends,
+            suptitle)
+
+
+def _fixed_layout(fig: Figure, name: tuple) -> None:
+    """Give ``fig`` the stored layout of its shape (computing and storing it the first time); see
+    :func:`live_layout`."""
+    shape = _shape(fig, name)
+    if shape is None:
+        return
+    stored = _LAYOUTS.get(shape)
+    if stored is None:
+        engine = fig.get_layout_engine()
+        pad = engine.get()
+        # the layout is computed with more padding, then the Axes keep it when the engine goes
+        engine.set(w_pad=pad["w_pad"] + LIVE_PAD, h_pad=pad["h_pad"] + LIVE_PAD)
+        engine.execute(fig)
+        engine.set(w_pad=pad["w_pad"], h_pad=pad["h_pad"])
+        supt = getattr(fig, "_suptitle", None)
+        stored = (tuple(ax.get_position(original=True).frozen() for ax in fig.axes),
+                  None if supt is None else (supt.get_position(), supt.get_verticalalignment()))
+        if len(_LAYOUTS) >= _MAX_LAYOUTS:
+            _LAYOUTS.pop(next(iter(_LAYOUTS)))
+        _LAYOUTS[shape] = stored
+    positions, suptitle = stored
+    for ax, position in zip(fig.axes, positions):
+        ax._set_position(position)
+    if not _texts_fit(fig):
+        return  # a label placed by the data sticks out: constrained layout makes room, as outside the context
+    if suptitle is not None:
+        fig._suptitle.set_position(suptitle[0])
+        fig._suptitle.set_verticalalignment(suptitle[1])
+    fig.set_layout_engine("none")
+    for ax in fig.axes:
+        if _title_stays(ax):
+            ax._autotitlepos = False  # the title stays at the top of the Axes, where matplotlib would put it
+
+
+def _title_stays(ax: Any) -> bool:
+    """Whether matplotlib's automatic title placement would leave the titles of ``ax`` at the top of the Axes.
+
+    It moves a title up only over tick labels or an axis label at the top, over another Axes twinned with this
+    one, or over the offset text of the y axis (``1e6``, ``+1000``).  Finding out costs a measurement of every
+    y tick label before the draw (a fifth of a redraw), so the title is fixed when none of these can happen:
+    x ticks and label at the bottom, no twin, and a y axis whose tick labels carry no offset (a formatter other
+    than the scalar one, or a scalar axis whose limits need neither an offset nor powers of ten).
+    """
+    from matplotlib.ticker import ScalarFormatter
+
+    if ax._autotitlepos is not None and not ax._autotitlepos:
+        return False
+    if ax.xaxis.get_ticks_position() in ("top", "unknown") or ax.xaxis.get_label_position() == "top":
+        return False
+    if len(ax._twinned_axes.get_siblings(ax)) > 1 or ax.child_axes:
+        return False
+    formatter = ax.yaxis.get_major_formatter()
+    if isinstance(formatter, ScalarFormatter):
+        if ax.yaxis.get_scale() != "linear":
+            return False
+        lo, hi = ax.get_ylim()
+        size = max(abs(lo), abs(hi))
+        return 1e-3 <= size < 1e4 and abs(hi - lo) >= 1e-2 * size
+    return True
+
+
+def _texts_fit(fig: Figure) -> bool:
+    """Whether every text of every Axes (labels the data place, notes) lies inside the figure and off the other
+    Axes (their extents are measured once and reused by the draw)."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    frames = [ax.bbox for ax in fig.axes]
+    for ax in fig.axes:
+        twins = ax._twinned_axes.get_siblings(ax)
+        for text in ax.texts:
+            if not (text.get_visible() and text.get_in_layout() and text.get_text()):
+                continue
+            box = text.get_window_extent(renderer)
+            if box.x0 < -0.5 or box.y0 < -0.5 or box.x1 > width + 0.5 or box.y1 > height + 0.5:
+                return False
+            for other, frame in zip(fig.axes, frames):
+                if other not in twins and box.overlaps(frame):
+                    return False
+    return True

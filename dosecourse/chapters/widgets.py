@@ -469,6 +469,29 @@ class LiveWidget:
         part = self.parts[index]
         return part.render(lang=lang, **{d: values[d] for d in part.depends})
 
+    def live_render(self, index: int, lang: str, values: Mapping[str, Any]) -> Any:
+        """:meth:`render` as a Jupyter redraw does it: a figure reuses the layout of the part's previous figure of the
+        same shape (:func:`dosecourse.chapters.style.live_layout`), so that moving a control redraws quickly.
+
+        Parameters
+        ----------
+        index : int
+            Position of the part in :attr:`parts` (0-based).
+        lang : {"en", "zh-tw"}
+            Language passed to the part's ``render``.
+        values : mapping
+            ``{control name: value}``, holding at least the controls the part depends on.
+
+        Returns
+        -------
+        object
+            What :meth:`render` returns, with the same numbers and artists.
+        """
+        from .style import live_layout
+
+        with live_layout():
+            return self.render(index, lang, values)
+
     def alt_text(self, index: int, lang: str, values: Mapping[str, Any]) -> str:
         """Alt text of part ``index``'s figure for ``values``.
 
@@ -553,7 +576,7 @@ class WidgetView:
         outputs = [w.Output() for _ in self.widget.parts]
 
         def draw(index: int) -> None:
-            shown = self.widget.render(index, lang, values)
+            shown = self.widget.live_render(index, lang, values)
             with outputs[index]:
                 outputs[index].clear_output(wait=True)
                 if isinstance(shown, str):

@@ -10,6 +10,7 @@ dose is named, arrays per dose are ordered dose 1 first, and :data:`NO_DOSE` (0)
 
 from .accelerated_titration import AcceleratedTitration
 from .bfboin import BFBOIN, weibull_dlt_times
+from .blrm import BLRM
 from .boin import BOIN, boin_boundaries
 from .boin12 import BOIN12, joint_probabilities
 from .crm import CRM, CRMPosterior, crm_posterior, crm_skeleton
@@ -27,9 +28,9 @@ from .results import OperatingCharacteristics, Summary, Trials
 from .scenarios import acceptable_doses, check_scenario, correct_doses, monotonicity_violations, overdose_doses
 from .three_plus_three import ThreePlusThree
 
-__all__ = ["AcceleratedTitration", "BFBOIN", "BOIN", "BOIN12", "CRM", "CRMPosterior", "Cohort", "DESIGNS", "Decision",
-           "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2", "MoveProbabilities", "NO_DOSE",
-           "OUTCOMES", "OperatingCharacteristics", "Summary", "ThreePlusThree", "TrialData", "Trials",
+__all__ = ["AcceleratedTitration", "BFBOIN", "BLRM", "BOIN", "BOIN12", "CRM", "CRMPosterior", "Cohort", "DESIGNS",
+           "Decision", "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2", "MoveProbabilities",
+           "NO_DOSE", "OUTCOMES", "OperatingCharacteristics", "Summary", "ThreePlusThree", "TrialData", "Trials",
            "acceptable_doses", "boin_boundaries", "boin_move_probabilities", "check_scenario", "correct_doses",
            "crm_posterior", "crm_skeleton", "design_label", "joint_probabilities", "make_design",
            "monotonicity_violations", "overdose_doses", "overdose_probability", "parse_outcomes", "select_mtd",

@@ -28,7 +28,7 @@ from ..i18n import check_lang, t
 from .data import NO_DOSE, TrialData
 from .decision import Decision
 from .design import Design
-from .interval import _merge_rows, _unique_rows
+from .interval import PLANS, _index, _unique_rows
 from .results import OperatingCharacteristics, Trials
 
 MODELS: tuple[str, ...] = ("empiric", "logistic")
@@ -149,11 +149,11 @@ def crm_skeleton(halfwidth: float, target: float, nu: int, n_doses: int, model: 
     _validate.one_of(model, "model", MODELS)
     delta = _validate.number(halfwidth, "halfwidth", minimum=0.0, strict_minimum=True,
                              maximum=min(phi, 1 - phi), strict_maximum=True)
+    a0 = _validate.number(intercept, "intercept", minimum=-20.0, maximum=20.0)  # checked even where unused
     power = nu - np.arange(1, k + 1)
     if model == "empiric":
         r = np.log(phi - delta) / np.log(phi + delta)
         return phi ** (r ** power)
-    a0 = _validate.number(intercept, "intercept", minimum=-20.0, maximum=20.0)
     hi = logit(phi + delta) - a0
     if hi >= 0:
         raise ValueError(f"target + halfwidth = {phi + delta:g} must lie below expit(intercept) = "
@@ -249,6 +249,12 @@ class CRMPosterior:
     beta_var: float
     ptox: np.ndarray
     recommended: int
+
+    def __post_init__(self) -> None:
+        _validate.number(self.beta_mean, "beta_mean")
+        _validate.positive(self.beta_var, "beta_var", allow_zero=True)
+        ptox = _validate.probabilities(self.ptox, "ptox", open_interval=False)
+        _validate.dose(self.recommended, ptox.size, "recommended")
 
 
 def crm_posterior(skeleton, target: float, levels, tox, model: str = "empiric", prior_var: float = 1.34,
@@ -510,7 +516,13 @@ class CRM(Design):
         unnormalised posterior density on the grid, and a cohort multiplies it by the likelihood factor
         ``p_d^y q_d^(c - y)`` of its outcome (one multiplication per grid point, no exponential), so the
         posterior of every state costs a product instead of a new likelihood; the tests check the result against
-        the posterior computed from the counts afresh.
+        the posterior computed from the counts afresh.  The posterior means of all the outcomes of the next cohort
+        come from one matrix product per dose (:meth:`_child_means`).
+
+        The tree of states depends on the true DLT probabilities only through paths of probability 0, so it is
+        stored once per design (:data:`dosecourse.escalation.interval.PLANS`) and another scenario multiplies and
+        sums the path probabilities over it, in the same order (the same numbers to the last bit); a scenario with
+        a path of probability 0 is enumerated afresh.
 
         Examples
         --------
@@ -522,44 +534,101 @@ class CRM(Design):
         k, c, grid = self.n_doses, self.cohort_size, self._grid
         outcomes = np.arange(c + 1)
         pmf = binom.pmf(outcomes[None, :], c, true_tox[:, None])
+        plan = PLANS.get(self)
+        if plan is not None:
+            replayed = _replay(plan, pmf)
+            if replayed is not None:
+                prob, (n, y, selected, widest) = replayed
+                return self._oc(true_tox, prob, n, y, selected, widest)
         hot_after = outcomes / c >= self.target
         # likelihood factor of y DLTs in a cohort of c at dose d, on the grid: shape (K, c + 1, G)
         factor = np.exp(outcomes[None, :, None] * grid.log_p[:, None, :]
                         + (c - outcomes)[None, :, None] * grid.log_q[:, None, :])
+        # the same factor times the grid's moments (1, beta), per dose: shape (K, G, 2 (c + 1))
+        weighted = (factor[:, :, :, None] * grid._moments[None, None, :, :]).transpose(0, 2, 1, 3).reshape(
+            k, grid.beta.size, 2 * (c + 1))
         counts = np.zeros((1, 2 * k), dtype=np.int64)           # patients per dose, then DLTs per dose
         density = np.exp(grid.log_prior - grid.log_prior.max())[None, :]
         dose = np.array([self.start_dose])
         prob = np.array([1.0])
         widest = 1
+        steps, complete = [], True
         for cohort in range(self.n_cohorts):
             parent = np.repeat(np.arange(prob.size), c + 1)
             dlts = np.tile(outcomes, prob.size)
             d = dose[parent]
             p = prob[parent] * pmf[d - 1, dlts]
             keep = p > 0
+            complete = complete and bool(keep.all())
             parent, dlts, d, p = parent[keep], dlts[keep], d[keep], p[keep]
             grown = counts[parent]
             rows = np.arange(parent.size)
             grown[rows, d - 1] += c
             grown[rows, k + d - 1] += dlts
-            beta = np.empty(parent.size)
-            for lo in range(0, parent.size, _CHUNK):
-                part = slice(lo, lo + _CHUNK)
-                sums = (density[parent[part]] * factor[d[part] - 1, dlts[part]]) @ grid._moments
-                beta[part] = sums[:, 1] / sums[:, 0]
+            beta = self._child_means(density, dose, weighted, factor, parent, d, dlts)
             rec = _closest(grid.ptox(beta), self.target)
             if cohort == self.n_cohorts - 1:
-                first, prob = _merge_rows(np.column_stack([rec, grown]), p)
+                first, inverse = _unique_rows(np.column_stack([rec, grown]))
+                prob = np.bincount(inverse, weights=p, minlength=first.size)
                 counts, selected = grown[first], rec[first]
+                steps.append((_index(parent), _index(d), _index(dlts), _index(inverse), first.size))
                 break
             nxt = self._restrict(rec, d, hot_after[dlts])
-            first, prob = _merge_rows(np.column_stack([nxt, grown]), p)
+            first, inverse = _unique_rows(np.column_stack([nxt, grown]))
+            prob = np.bincount(inverse, weights=p, minlength=first.size)
+            steps.append((_index(parent), _index(d), _index(dlts), _index(inverse), first.size))
             dose, counts = nxt[first], grown[first]
             density = density[parent[first]] * factor[d[first] - 1, dlts[first]]
             density /= density.max(axis=1, keepdims=True)     # rescaled: no underflow however long the trial
             widest = max(widest, prob.size)
         n, y = counts[:, :k], counts[:, k:]
+        if complete:  # every path has a positive probability: the tree serves every other scenario
+            PLANS.put(self, (steps, (n, y, selected, widest)))
+        return self._oc(true_tox, prob, n, y, selected, widest)
+
+    def _child_means(self, density: np.ndarray, dose: np.ndarray, weighted: np.ndarray, factor: np.ndarray,
+                     parent: np.ndarray, d: np.ndarray, dlts: np.ndarray) -> np.ndarray:
+        """Posterior mean of beta after one more cohort, for every child (``parent``, dose ``d``, ``dlts``) of the
+        states with unnormalised densities ``density`` and doses ``dose``.
+
+        One matrix product per dose gives the two integrals of every outcome of every state.  The model's
+        recommendation is all the enumeration uses of the mean, so where two doses are within 1e-9 of the
+        closest to the target (a tie that the last bits of the sums could decide) the mean is computed again as
+        the integral of the child's own density (the product ``density * factor`` summed on the grid).
+        """
+        c1 = factor.shape[1]
+        sums = np.empty((dose.size, c1, 2))
+        for level in np.unique(dose):
+            at = dose == level
+            sums[at] = (density[at] @ weighted[level - 1]).reshape(-1, c1, 2)
+        child = sums[parent, dlts]
+        beta = child[:, 1] / child[:, 0]
+        distance = np.sort(np.abs(self._grid.ptox(beta) - self.target), axis=1)
+        close = np.flatnonzero(distance[:, 1] - distance[:, 0] <= 1e-9)
+        for lo in range(0, close.size, _CHUNK):
+            part = close[lo:lo + _CHUNK]
+            exact = (density[parent[part]] * factor[d[part] - 1, dlts[part]]) @ self._grid._moments
+            beta[part] = exact[:, 1] / exact[:, 0]
+        return beta
+
+    def _oc(self, true_tox: np.ndarray, prob: np.ndarray, n: np.ndarray, y: np.ndarray, selected: np.ndarray,
+            widest: int) -> OperatingCharacteristics:
+        k = self.n_doses
         selection = np.array([prob[selected == j].sum() for j in range(1, k + 1)])
         return OperatingCharacteristics(
             design=self.name, true_tox=true_tox, selection=selection, no_selection=0.0, patients=prob @ n,
             dlts=prob @ y, total_n=float(prob @ n.sum(axis=1)), stopped=0.0, n_states=max(widest, prob.size))
+
+
+def _replay(plan: tuple, pmf: np.ndarray) -> tuple[np.ndarray, tuple] | None:
+    """The probabilities of the final states of a stored CRM outcome tree under the binomial probabilities
+    ``pmf`` (dose, DLTs), in the order and with the sums of :meth:`CRM._exact`; None if a path has probability
+    0 (the enumeration then drops it, and the tree differs)."""
+    steps, final = plan
+    prob = np.array([1.0])
+    for parent, d, dlts, inverse, count in steps:
+        p = prob[parent] * pmf[d - 1, dlts]
+        if not (p > 0).all():
+            return None
+        prob = np.bincount(inverse, weights=p, minlength=count)
+    return prob, final

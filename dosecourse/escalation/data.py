@@ -101,19 +101,26 @@ def parse_outcomes(text: str, *, letters: str = "TNEB") -> list[Cohort]:
     >>> [(c.dose, c.dlts) for c in parse_outcomes("1NNT 2NNN")]
     [(1, 1), (2, 0)]
     """
-    _validate.text(text, "outcomes")
+    return _parse(text, letters, "text")
+
+
+def _parse(text: str, letters: str, name: str) -> list[Cohort]:
+    """:func:`parse_outcomes`, with errors naming the argument ``name`` the outcome string came in."""
+    _validate.text(text, name)
+    if not _validate.text(letters, "letters") or set(letters.upper()) - set(OUTCOMES):
+        raise ValueError(f"letters must be some of the outcome letters {''.join(OUTCOMES)!r}; got {letters!r}")
     cohorts = []
     for token in text.split():
         m = _COHORT.match(token)
         if not m:
-            raise ValueError(f"outcomes: cannot read cohort {token!r}: expected a dose number then outcome "
+            raise ValueError(f"{name}: cannot read cohort {token!r}: expected a dose number then outcome "
                              f"letters, e.g. '2NNT'")
         dose, codes = int(m.group(1)), m.group(2).upper()
         if dose < 1:
-            raise ValueError(f"outcomes: doses are numbered from 1; got {token!r}")
-        bad = set(codes) - set(letters)
+            raise ValueError(f"{name}: doses are numbered from 1; got {token!r}")
+        bad = set(codes) - set(letters.upper())
         if bad:
-            raise ValueError(f"outcomes: cohort {token!r} has letters {sorted(bad)} outside {letters!r}")
+            raise ValueError(f"{name}: cohort {token!r} has letters {sorted(bad)} outside {letters!r}")
         cohorts.append(Cohort(dose, codes))
     return cohorts
 
@@ -265,12 +272,17 @@ class TrialData:
         >>> TrialData.from_outcomes("1NNN 2ENT", 2).outcomes.tolist()
         [[0, 3, 0, 0], [1, 1, 0, 1]]
         """
+        return cls._from_text(text, n_doses, "text")
+
+    @classmethod
+    def _from_text(cls, text: str, n_doses: int, name: str) -> TrialData:
+        """:meth:`from_outcomes`, with errors naming the argument ``name`` the outcome string came in."""
         k = _validate.integer(n_doses, "n_doses", minimum=1, maximum=_validate.MAX_DOSES)
-        cohorts = parse_outcomes(text)
+        cohorts = _parse(text, "TNEB", name)
         table = np.zeros((k, len(OUTCOMES)), dtype=np.int64)
         for c in cohorts:
             if c.dose > k:
-                raise ValueError(f"outcomes: cohort at dose {c.dose} but the design has {k} doses")
+                raise ValueError(f"{name}: cohort at dose {c.dose} but the design has {k} doses")
             for letter in c.outcomes:
                 table[c.dose - 1, OUTCOMES.index(letter)] += 1
         if not cohorts:
@@ -368,7 +380,7 @@ class TrialData:
 def _as_data(data: TrialData | str, n_doses: int) -> TrialData:
     """``data`` as :class:`TrialData` with ``n_doses`` doses (an outcome string is parsed)."""
     if isinstance(data, str):
-        return TrialData.from_outcomes(data, n_doses)
+        return TrialData._from_text(data, n_doses, "data")
     _validate.instance(data, "data", TrialData)
     if data.n_doses != n_doses:
         raise ValueError(f"data has {data.n_doses} doses but the design has {n_doses}")

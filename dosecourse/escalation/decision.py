@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .. import _validate
-from ..i18n import t
+from ..i18n import catalogue, t
 from .data import NO_DOSE
 
 ACTIONS: tuple[str, ...] = ("escalate", "stay", "de-escalate", "stop")
@@ -48,8 +50,12 @@ class Decision:
         _validate.one_of(self.action, "action", ACTIONS)
         object.__setattr__(self, "dose", _validate.integer(self.dose, "dose", minimum=0))
         object.__setattr__(self, "eliminated", _validate.integer(self.eliminated, "eliminated", minimum=0))
-        _validate.text(self.key, "key")
-        _validate.mapping(self.fields, "fields")
+        if _validate.text(self.key, "key") not in catalogue():
+            raise ValueError(f"key must be the id of a reason's label (dosecourse/labels/**/*.toml); got "
+                             f"{self.key!r}")
+        for name, value in _validate.mapping(self.fields, "fields").items():
+            if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+                raise ValueError(f"fields[{name!r}] must be a finite number; got {value}")
         if (self.action == "stop") != (self.dose == NO_DOSE):
             raise ValueError("a 'stop' decision has dose NO_DOSE (0), and only a 'stop' decision has")
 

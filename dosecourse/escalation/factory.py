@@ -89,6 +89,10 @@ def make_design(key: str, n_doses: int, target: float = 0.3, *, cohort_size: int
     """
     key = _validate.one_of(key, "key", DESIGNS)
     k = _validate.integer(n_doses, "n_doses", minimum=1, maximum=_validate.MAX_DOSES)
+    # the CRM's settings are checked for every key, so that a mistyped one is never silently ignored
+    _validate.probability(crm_halfwidth, "crm_halfwidth")
+    if crm_prior_mtd is not None:
+        _validate.dose(crm_prior_mtd, k, "crm_prior_mtd")
     common = dict(cohort_size=cohort_size, n_cohorts=n_cohorts, start_dose=start_dose)
     if key == "3+3":
         return ThreePlusThree(k, start_dose=start_dose)

@@ -28,8 +28,11 @@ doi:10.18637/jss.v094.i13
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
+from threading import Lock
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,6 +73,19 @@ class Boundaries:
     deescalate: np.ndarray
     eliminate: np.ndarray
     stop: np.ndarray
+
+    def __post_init__(self) -> None:
+        size = None
+        for name in ("escalate", "deescalate", "eliminate", "stop"):
+            arr = _validate.whole_array(getattr(self, name), name, minimum=-1 if name == "escalate" else 0,
+                                        ndim=1)
+            if size is not None and arr.size != size:
+                raise ValueError(f"{name} must have one entry per number of patients ({size}); got {arr.size}")
+            size = arr.size
+            if size == 0:
+                raise ValueError(f"{name} must not be empty")
+            if np.any(arr > np.arange(size) + 1):
+                raise ValueError(f"{name}[n] must be at most n + 1 DLTs; got {_validate._shown(arr.tolist())}")
 
 
 def equal_width_edges(lower: float, upper: float) -> np.ndarray:
@@ -240,6 +256,59 @@ def _merge_rows(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.n
     first occurrence of each distinct row and the summed weights (see :func:`_unique_rows`)."""
     first, inverse = _unique_rows(keys)
     return first, np.bincount(inverse, weights=weights, minlength=first.size)
+
+
+class _PlanCache:
+    """The outcome tree of each design's exact enumeration, which does not depend on the true DLT probabilities
+    (least recently used first out, at most ``max_bytes`` of arrays).
+
+    An exact computation walks the same tree of states for every scenario: which states there are, which merge and
+    what the design decides in each depends only on the counts.  Stored once per design (designs are immutable and
+    compare by their arguments), the tree turns another scenario into products and sums over stored indices, in
+    the same order as the first walk, so the results are the same to the last bit.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._plans: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+
+    def get(self, design: Any) -> Any:
+        with self._lock:
+            entry = self._plans.get(design)
+            if entry is None:
+                return None
+            self._plans.move_to_end(design)
+            return entry[0]
+
+    def put(self, design: Any, plan: Any) -> None:
+        size = _nbytes(plan)
+        with self._lock:
+            if size > self.max_bytes or design in self._plans:
+                return
+            self._plans[design] = (plan, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, freed) = self._plans.popitem(last=False)
+                self._bytes -= freed
+
+
+def _nbytes(value: Any) -> int:
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, (list, tuple)):
+        return sum(_nbytes(v) for v in value)
+    return 0
+
+
+def _index(values: np.ndarray) -> np.ndarray:
+    """Indices stored in a plan, in the smallest integer type that holds them (the values are unchanged)."""
+    return values.astype(np.int32 if values.size == 0 or values.max() < 2 ** 31 - 1 else np.int64)
+
+
+PLANS = _PlanCache(128 * 2 ** 20)
+"""Outcome trees of the exact enumerations (interval designs and the CRM), by design; see :class:`_PlanCache`."""
 
 
 class IntervalDesign(Design):
@@ -534,6 +603,53 @@ class IntervalDesign(Design):
         early = ~stop & (move == 0) & (n_cur >= self.n_earlystop)
         return dose + move, elim, stop, early
 
+    def _exact_plan(self) -> tuple[list, tuple]:
+        """The outcome tree of :meth:`_exact` (it does not depend on the true DLT probabilities).
+
+        Returns
+        -------
+        steps : list of tuple
+            Per cohort: for every child state, its parent state, the dose (0-based) and the DLTs of the cohort;
+            which children end the trial and which go on; for those that go on, the merged state of each and the
+            number of merged states.
+        final : tuple
+            For the ended trials (in the order of the cohorts): the merged final state of each and their number,
+            and per final state whether the trial stopped for safety, patients and DLTs per dose and the selected
+            dose.
+        """
+        k, c = self.n_doses, self.cohort_size
+        b = self._table
+        dose = np.array([self.start_dose - 1])
+        elim = np.array([k])
+        counts = np.zeros((1, 2 * k), dtype=np.int64)            # patients per dose, then DLTs per dose
+        states = 1
+        steps, finished = [], []
+        for cohort in range(self.n_cohorts):
+            parent = np.repeat(np.arange(states), c + 1)
+            dlts = np.tile(np.arange(c + 1), states)
+            d = dose[parent]
+            rows = np.arange(parent.size)
+            grown = counts[parent]
+            grown[rows, d] += c
+            grown[rows, k + d] += dlts
+            current = d
+            d, e, stop, early = self._advance(b, d, elim[parent], grown[rows, d], grown[rows, k + d])
+            ends = stop | early | (cohort == self.n_cohorts - 1)
+            finished.append(np.column_stack([stop[ends], grown[ends]]))
+            go = ~ends
+            first, inverse = _unique_rows(np.column_stack([d[go], grown[go]]))
+            steps.append((_index(parent), _index(current), _index(dlts), ends, go, _index(inverse),
+                          first.size))
+            dose, counts, elim = d[go][first], grown[go][first], e[go][first]
+            states = first.size
+            if states == 0:
+                break
+        final = np.concatenate(finished)
+        first, inverse = _unique_rows(final)
+        stopped, n, y = final[first, 0].astype(bool), final[first, 1:k + 1], final[first, k + 1:]
+        selected = np.where(stopped, NO_DOSE, self._select_many(n, y))
+        return steps, (_index(inverse), first.size, stopped, n, y, selected)
+
     def _select_many(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Selected dose (1..K, 0 for none) of each row of final data."""
         return select_mtd_many(self.target, n, y, self.cutoff_eli, self.extrasafe, self.offset, self.pseudo_count)
@@ -593,6 +709,10 @@ class IntervalDesign(Design):
         own counts cross the boundary, and its counts never change afterwards), so the counts and the dose are
         the merge key; keys are coded exactly as integers and merged with a sort (:func:`numpy.unique`).
 
+        None of this depends on the true DLT probabilities, so the tree (:meth:`_exact_plan`) is built once per
+        design and stored (:data:`PLANS`); each scenario then multiplies and sums the path probabilities over it,
+        in the order of the first enumeration (the same numbers to the last bit).
+
         Examples
         --------
         >>> from dosecourse.escalation import BOIN
@@ -600,36 +720,22 @@ class IntervalDesign(Design):
         >>> oc.n_trials is None, round(oc.selection[2], 4), round(oc.total_n, 3)
         (True, 0.5463, 29.995)
         """
-        k, c = self.n_doses, self.cohort_size
+        c = self.cohort_size
         tox = true_tox
-        b = self._table
         pmf = binom.pmf(np.arange(c + 1)[None, :], c, tox[:, None])
-        dose = np.array([self.start_dose - 1])
-        elim = np.array([k])
-        counts = np.zeros((1, 2 * k), dtype=np.int64)            # patients per dose, then DLTs per dose
+        plan = PLANS.get(self)
+        if plan is None:
+            plan = self._exact_plan()
+            PLANS.put(self, plan)
+        steps, (inverse, size, stopped, n, y, selected) = plan
         prob = np.array([1.0])
         finished = []
-        for cohort in range(self.n_cohorts):
-            parent = np.repeat(np.arange(prob.size), c + 1)
-            dlts = np.tile(np.arange(c + 1), prob.size)
-            d = dose[parent]
-            rows = np.arange(parent.size)
-            grown = counts[parent]
-            grown[rows, d] += c
-            grown[rows, k + d] += dlts
+        for parent, d, dlts, ends, go, merged, count in steps:
             p = prob[parent] * pmf[d, dlts]
-            d, e, stop, early = self._advance(b, d, elim[parent], grown[rows, d], grown[rows, k + d])
-            ends = stop | early | (cohort == self.n_cohorts - 1)
-            finished.append((np.column_stack([stop[ends], grown[ends]]), p[ends]))
-            go = ~ends
-            first, prob = _merge_rows(np.column_stack([d[go], grown[go]]), p[go])
-            dose, counts, elim = d[go][first], grown[go][first], e[go][first]
-            if prob.size == 0:
-                break
-        final = np.concatenate([f[0] for f in finished])
-        first, prob = _merge_rows(final, np.concatenate([f[1] for f in finished]))
-        stopped, n, y = final[first, 0].astype(bool), final[first, 1:k + 1], final[first, k + 1:]
-        selected = np.where(stopped, NO_DOSE, self._select_many(n, y))
+            finished.append(p[ends])
+            prob = np.bincount(merged, weights=p[go], minlength=count)
+        prob = np.bincount(inverse, weights=np.concatenate(finished), minlength=size)
+        k = self.n_doses
         selection = np.array([prob[selected == j].sum() for j in range(1, k + 1)])
         return OperatingCharacteristics(
             design=self.name, true_tox=tox, selection=selection, no_selection=float(prob[selected == 0].sum()),

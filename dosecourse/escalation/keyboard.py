@@ -92,6 +92,7 @@ class Keyboard(IntervalDesign):
                          cutoff_eli=cutoff_eli, extrasafe=extrasafe, offset=offset, n_earlystop=n_earlystop)
         self.lower, self.upper = equivalence_interval(self.target, epsilon1, epsilon2)
         self.keys = equal_width_edges(self.lower, self.upper)
+        self.keys.setflags(write=False)
         self._target_key = int(np.flatnonzero(self.keys == self.lower)[0])
 
     def key_probabilities(self, n, y) -> np.ndarray:

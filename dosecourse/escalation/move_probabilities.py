@@ -123,6 +123,11 @@ class MoveProbabilities:
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
         object.__setattr__(self, "n", _validate.positive_int(self.n, "n", maximum=_validate.MAX_PATIENTS))
+        _validate.probability(self.target, "target")
+        lam_e = _validate.probability(self.lambda_e, "lambda_e")
+        lam_d = _validate.probability(self.lambda_d, "lambda_d")
+        if not lam_e < lam_d:
+            raise ValueError(f"lambda_e must be below lambda_d; got lambda_e={lam_e}, lambda_d={lam_d}")
         if not (self.p.shape == self.escalate.shape == self.stay.shape == self.deescalate.shape):
             raise ValueError("p, escalate, stay and deescalate must have the same shape")
         if not np.allclose(self.escalate + self.stay + self.deescalate, 1.0, rtol=0, atol=1e-9):

@@ -55,7 +55,11 @@ def overdose_probability(target: float, n, y) -> np.ndarray:
     target = _validate.probability(target, "target")
     n_arr = _validate.whole_array(n, "n")
     y_arr = _validate.whole_array(y, "y")
-    if np.any(np.broadcast_to(y_arr, np.broadcast_shapes(n_arr.shape, y_arr.shape)) > n_arr):
+    try:
+        shape = np.broadcast_shapes(n_arr.shape, y_arr.shape)
+    except ValueError:
+        raise ValueError(f"n and y must have matching shapes; got {n_arr.shape} and {y_arr.shape}") from None
+    if np.any(np.broadcast_to(y_arr, shape) > n_arr):
         raise ValueError("y cannot exceed n")
     return 1.0 - betainc(y_arr + 1.0, n_arr - y_arr + 1.0, target)
 

@@ -30,6 +30,31 @@ def _frozen(array: np.ndarray | None, dtype=None) -> np.ndarray | None:
     return out
 
 
+SELECTS: tuple[str, ...] = ("MTD", "OBD")
+"""What a design selects: the maximum tolerated dose or the optimal biological dose."""
+
+
+def _optional(value, check, *args, **kwargs):
+    """``check(value, *args, **kwargs)``, or None when ``value`` is None."""
+    return None if value is None else check(value, *args, **kwargs)
+
+
+def _shape(arr: np.ndarray, name: str, shape: tuple[int, ...]) -> np.ndarray:
+    if arr.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}; got {arr.shape}")
+    return arr
+
+
+def _rates(value, name: str, k: int | None = None) -> np.ndarray:
+    """Per-dose probabilities in [0, 1] (one per dose when ``k`` is given)."""
+    return _validate.probabilities(value, name, length=k, open_interval=False)
+
+
+def _means(value, name: str, k: int) -> np.ndarray:
+    """Per-dose means or standard errors: finite, >= 0, one per dose."""
+    return _validate.real_array(value, name, minimum=0.0, ndim=1, length=k)
+
+
 @dataclass(frozen=True, eq=False)
 class Trials:
     """Per-trial results of a simulation (arrays over trials; per-dose arrays dose 1 first).
@@ -72,12 +97,30 @@ class Trials:
     duration: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        _validate.text(self.design, "design")
+        n = _validate.whole_array(self.n, "n", ndim=2)
+        m, k = n.shape
+        y = _shape(_validate.whole_array(self.y, "y", ndim=2), "y", (m, k))
+        if np.any(y > n):
+            raise ValueError("y cannot exceed n for any trial and dose")
+        _rates(self.true_tox, "true_tox", k)
+        selected = _shape(_validate.whole_array(self.selected, "selected", ndim=1), "selected", (m,))
+        if np.any(selected > k):
+            raise ValueError(f"selected must be dose numbers 0..{k} (0: none); got {int(selected.max())}")
+        if np.asarray(self.stopped).dtype != bool or np.shape(self.stopped) != (m,):
+            raise TypeError(f"stopped must be an array of True/False, one per trial ({m}); got "
+                            f"{_validate._shown(self.stopped)}")
+        _validate.seed(self.seed)
+        _validate.one_of(self.selects, "selects", SELECTS)
+        _optional(self.true_eff, _rates, "true_eff", k)
+        for name in ("responses", "backfilled"):
+            _optional(getattr(self, name), lambda v, nm: _shape(_validate.whole_array(v, nm), nm, (m, k)), name)
+        _optional(self.duration, lambda v: _shape(_validate.real_array(v, "duration", minimum=0.0), "duration",
+                                                  (m,)))
         for name, dtype in (("true_tox", float), ("selected", np.int64), ("n", np.int64), ("y", np.int64),
                             ("stopped", bool), ("true_eff", float), ("responses", np.int64),
                             ("backfilled", np.int64), ("duration", float)):
             object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
-        if self.n.ndim != 2 or self.n.shape != self.y.shape or self.selected.shape != (self.n.shape[0],):
-            raise ValueError("Trials needs n and y of shape (n_trials, K) and selected of shape (n_trials,)")
 
     @property
     def n_trials(self) -> int:
@@ -189,7 +232,24 @@ class OperatingCharacteristics:
     n_states: int | None = None
 
     def __post_init__(self) -> None:
-        k = np.asarray(self.selection).size
+        _validate.text(self.design, "design")
+        k = _validate.probabilities(self.selection, "selection", open_interval=False).size
+        _rates(self.true_tox, "true_tox", k)
+        _validate.probability(self.no_selection, "no_selection", open_interval=False)
+        _validate.probability(self.stopped, "stopped", open_interval=False)
+        for name in ("patients", "dlts"):
+            _means(getattr(self, name), name, k)
+        for name in ("selection_se", "patients_se", "dlts_se", "responses_se", "responses"):
+            _optional(getattr(self, name), _means, name, k)
+        _optional(self.true_eff, _rates, "true_eff", k)
+        for name in ("total_n", "no_selection_se", "total_n_se", "stopped_se", "duration_se"):
+            _validate.number(getattr(self, name), name, minimum=0.0)
+        _optional(self.duration, _validate.number, "duration", minimum=0.0)
+        _optional(self.n_trials, _validate.n_trials)
+        _validate.seed(self.seed)
+        _validate.one_of(self.selects, "selects", SELECTS)
+        _optional(self.trials, _validate.instance, "trials", Trials)
+        _optional(self.n_states, _validate.integer, "n_states", minimum=1)
         for name in ("true_tox", "selection", "patients", "dlts", "true_eff", "responses"):
             object.__setattr__(self, name, _frozen(getattr(self, name), float))
         for name in ("selection_se", "patients_se", "dlts_se", "responses_se"):
@@ -382,6 +442,26 @@ class Summary:
     tox_selected: float | None
     duration: float | None
     se: dict
+
+    def __post_init__(self) -> None:
+        _validate.text(self.design, "design")
+        if not isinstance(self.correct, tuple):
+            raise TypeError(f"correct must be a tuple of dose numbers; got {_validate._shown(self.correct)}")
+        if not self.correct:
+            raise ValueError("correct must name at least one dose")
+        _validate.whole_array(self.correct, "correct", minimum=1)
+        _validate.boolean(self.exact, "exact")
+        _optional(self.n_trials, _validate.n_trials)
+        _validate.seed(self.seed)
+        for name in ("pcs", "no_selection", "acceptable", "select_overdose", "select_above", "tox_selected"):
+            _optional(getattr(self, name), _validate.probability, name, open_interval=False)
+        for name in ("n_at", "total_n", "dlts", "n_below", "n_above", "n_overdose", "duration"):
+            _optional(getattr(self, name), _validate.number, name, minimum=0.0)
+        for measure, se in _validate.mapping(self.se, "se").items():
+            _optional(se, _validate.number, f"se[{measure!r}]", minimum=0.0)
+        for name in ("pcs", "no_selection", "n_at", "total_n", "dlts"):
+            if getattr(self, name) is None:
+                raise TypeError(f"{name} must be a number; got None")
 
     def as_dict(self) -> dict:
         """The measures as ``{name: value}`` in the order of :data:`SUMMARY_FIELDS` (None where undefined)."""

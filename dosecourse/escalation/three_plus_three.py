@@ -25,6 +25,7 @@ from ..i18n import check_lang, t
 from .data import NO_DOSE, TrialData
 from .decision import Decision
 from .design import Design
+from .interval import PLANS
 from .results import OperatingCharacteristics, Trials
 
 VARIANTS: tuple[str, ...] = ("escalation-only", "de-escalation")
@@ -96,7 +97,7 @@ def _rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> t
 
 
 def _exact_oc(name: str, true_tox: np.ndarray, start_dose: int, first_size: int,
-             step: Step) -> OperatingCharacteristics:
+              step: Step, key: object = None) -> OperatingCharacteristics:
     """Exact operating characteristics of a rule-based design by enumerating its decision tree.
 
     Each node is the data before a cohort (patients and DLTs per dose, the dose and size of the cohort); its
@@ -105,17 +106,50 @@ def _exact_oc(name: str, true_tox: np.ndarray, start_dose: int, first_size: int,
     change a decision of the 3+3 rules are dropped (:func:`_canonical`) and paths that reach the same node are
     merged, so each distinct situation is expanded once; patients and DLTs are accumulated as the cohorts are
     treated.  Every path ends in a stop, so the probabilities of all leaves sum to 1.
+
+    The tree does not depend on the true DLT probabilities: with ``key`` (the design) it is built once
+    (:func:`_tree`) and stored (:data:`dosecourse.escalation.interval.PLANS`), and every scenario runs the same
+    products and sums over it in the same order.
     """
+    tree = PLANS.get(key) if key is not None else None
+    if tree is None:
+        tree = _tree(true_tox.size, start_dose, first_size, step)
+        if key is not None:
+            PLANS.put(key, tree)
     k = true_tox.size
     selection, patients, dlts = np.zeros(k), np.zeros(k), np.zeros(k)
     none = 0.0
-    # pending[patients treated] = list of (nodes, probabilities); a node row is (n..., y..., dose, size)
+    done: list[np.ndarray] = []                        # p of every expansion, in order
+    for sources, inverse, expansions in tree:
+        weights = np.concatenate([np.ones(1) if origin < 0 else done[origin][rows] for origin, rows in sources])
+        probs = np.bincount(inverse, weights=weights)
+        for at, dose0, size, dl, chosen, mtd0, empty in expansions:
+            p = probs[at] * binom.pmf(dl, size, true_tox[dose0])
+            np.add.at(patients, dose0, p * size)
+            np.add.at(dlts, dose0, p * dl)
+            np.add.at(selection, mtd0, p[chosen])
+            none += float(p[empty].sum())
+            done.append(p)
+    return OperatingCharacteristics(design=name, true_tox=true_tox.copy(), selection=selection,
+                                    no_selection=none, patients=patients, dlts=dlts,
+                                    total_n=float(patients.sum()), stopped=none)
+
+
+def _tree(k: int, start_dose: int, first_size: int, step: Step) -> list[tuple]:
+    """The decision tree that :func:`_exact_oc` walks, layer by layer (without probabilities).
+
+    Each layer is ``(sources, inverse, expansions)``: the expansions whose surviving children make up its nodes
+    (index of the expansion, -1 for the root, and the rows of its probabilities), the node of every child, and
+    per number of DLTs ``dl`` of the next cohort an expansion: the nodes it applies to, their dose (0-based) and
+    cohort size, ``dl``, the children that stop with an MTD and that MTD (0-based), and those that stop with none.
+    """
     root = np.array([[0] * (2 * k) + [start_dose, first_size]], dtype=np.int64)
-    pending: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {0: [(root, np.ones(1))]}
+    pending: dict[int, list[tuple[np.ndarray, int, np.ndarray]]] = {0: [(root, -1, np.zeros(1, dtype=np.int64))]}
+    tree, count = [], 0
     while pending:
         layer = pending.pop(min(pending))
-        nodes, inverse = np.unique(np.concatenate([a for a, _ in layer]), axis=0, return_inverse=True)
-        probs = np.bincount(inverse.reshape(-1), weights=np.concatenate([p for _, p in layer]))
+        nodes, inverse = np.unique(np.concatenate([a for a, _, _ in layer]), axis=0, return_inverse=True)
+        expansions = []
         for dl in range(int(nodes[:, -1].max()) + 1):
             at = nodes[:, -1] >= dl
             n, y = nodes[at, :k].copy(), nodes[at, k:2 * k].copy()
@@ -123,22 +157,20 @@ def _exact_oc(name: str, true_tox: np.ndarray, start_dose: int, first_size: int,
             rows = np.arange(dose.size)
             n[rows, dose - 1] += size
             y[rows, dose - 1] += dl
-            p = probs[at] * binom.pmf(dl, size, true_tox[dose - 1])
-            np.add.at(patients, dose - 1, p * size)
-            np.add.at(dlts, dose - 1, p * dl)
             nxt, mtd, nsize, _ = step(n, y, dose)
             stop = nxt == 0
-            np.add.at(selection, mtd[stop & (mtd > 0)] - 1, p[stop & (mtd > 0)])
-            none += float(p[stop & (mtd == 0)].sum())
+            chosen = stop & (mtd > 0)
+            expansions.append((at, dose - 1, size, dl, chosen, mtd[chosen] - 1, stop & (mtd == 0)))
             go = ~stop
             n, y = _canonical(n[go], y[go], nxt[go])
             children = np.column_stack([n, y, nxt[go], nsize[go]])
             totals = n.sum(axis=1)
+            alive = np.flatnonzero(go)
             for total in np.unique(totals):
-                pending.setdefault(int(total), []).append((children[totals == total], p[go][totals == total]))
-    return OperatingCharacteristics(design=name, true_tox=true_tox.copy(), selection=selection,
-                                    no_selection=none, patients=patients, dlts=dlts,
-                                    total_n=float(patients.sum()), stopped=none)
+                pending.setdefault(int(total), []).append((children[totals == total], count, alive[totals == total]))
+            count += 1
+        tree.append(([(origin, rows) for _, origin, rows in layer], inverse.reshape(-1), expansions))
+    return tree
 
 
 def _canonical(n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -358,7 +390,7 @@ class ThreePlusThree(Design):
 
     def _exact(self, true_tox: np.ndarray, **truth) -> OperatingCharacteristics:
         """Exact operating characteristics (no Monte Carlo error) by enumerating every path of the trial."""
-        return _exact_oc(self.name, true_tox, self.start_dose, self.first_cohort_size, self._step)
+        return _exact_oc(self.name, true_tox, self.start_dose, self.first_cohort_size, self._step, key=self)
 
     def _trials(self, true_tox: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Trials on given uniforms of shape (n_trials, n_cohorts, 3); see :func:`_run_trials`."""

@@ -160,3 +160,39 @@ def test_every_chapter_widget_draws_its_default_state_in_both_languages(key, mon
         page = CHAPTER_WIDGETS[key](lang)._repr_mimebundle_()["text/html"]
         assert page.count('class="cw-part"') == len(CHAPTER_WIDGETS[key].parts)
         assert "Traceback" not in page
+
+
+def _boxes(fig):
+    """Tight boxes of every Axes (with its labels), the figure legends and the suptitle, drawn."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer, for_layout_only=True) for ax in fig.axes]
+    boxes += [legend.get_window_extent(renderer) for legend in fig.legends]
+    if fig._suptitle is not None:
+        boxes.append(fig._suptitle.get_window_extent(renderer))
+    return boxes
+
+
+@pytest.mark.parametrize("key, changed", [("designs_compared", {"mtd": 1.5, "steepness": 2.0}),
+                                          ("backfill", {"scenario": 7, "n_cap_backfill": 21}),
+                                          ("why_dose_optimization", {"ed50": 88, "td50": 85})])
+def test_a_live_redraw_reuses_the_layout_and_draws_the_same_figure(key, changed):
+    """In Jupyter a figure takes the layout of the previous one of its shape (no constrained layout at each
+    redraw): the same artists and texts as the figure of the book, and no label running into another."""
+    w = CHAPTER_WIDGETS[key]
+    index = next(i for i, p in enumerate(w.parts) if p.alt is not None)
+    values = {**w.defaults, **changed}
+    for lang in ("en", "zh-tw"):
+        plt.close(w.live_render(index, lang, w.defaults))             # the view's first draw
+        live, book = w.live_render(index, lang, values), w.render(index, lang, values)
+        assert style._texts(live) == style._texts(book)
+        assert [len(ax.patches) + len(ax.lines) + len(ax.collections) for ax in live.axes] == \
+            [len(ax.patches) + len(ax.lines) + len(ax.collections) for ax in book.axes]
+        boxes = _boxes(live)
+        for i, a in enumerate(boxes):
+            for b in boxes[:i]:
+                overlap = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+                assert min(overlap) <= 0.5, f"{key} ({lang}): labels overlap by {min(overlap):.1f} px"
+        plt.close(live)
+        plt.close(book)
+    assert plt.get_fignums() == []
