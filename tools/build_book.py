@@ -52,8 +52,10 @@ WIDGET_STATES = BUILD / "widget-states"
 # (The widgets need no third-party JavaScript: they are plain HTML and book/_static/course-widgets.js.)
 NPM_STATIC = BUILD / "npm-assets" / "_static"
 NPM_ASSETS = {
-    "mathjax@3.2.2": ("package/es5", ["tex-mml-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "sre",
-                                      "ui"], "mathjax"),
+    # Without "sre" (the speech-rule engine, 3.9 MB per language): screen readers still get MathML from the
+    # tex-mml-chtml component's assistive-mml; only the menu's optional speech explorer needs it.
+    "mathjax@3.2.2": ("package/es5", ["tex-mml-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "ui"],
+                      "mathjax"),
 }
 NPM_REQUIRED = ["mathjax/tex-mml-chtml.js", "mathjax/output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff"]
 """Files the site cannot work without; the download is checked against them."""

@@ -683,7 +683,7 @@ def _html(shown: Any) -> str:
     if isinstance(shown, pd.DataFrame):
         return shown.to_html(classes="cw-table", border=0)
     if isinstance(shown, str):
-        return f'<pre class="cw-text">{html.escape(shown)}</pre>'
+        return f'<pre class="cw-text">{html.escape(shown, quote=False)}</pre>'
     if hasattr(shown, "_repr_html_"):
         return shown._repr_html_()
     raise TypeError(f"a widget part must return a Figure, a DataFrame, HTML, a string or None; got "

@@ -122,3 +122,13 @@ def test_glossary_is_complete_and_ids_are_ascii():
     terms = {e["zh"] for e in entries}
     for term in ("劑量最佳化", "回填", "臨床效益指數", "無縫試驗設計"):
         assert term in terms, f"founding-text term {term} missing from the glossary"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", NOTEBOOKS, ids=str)
+def test_every_cell_has_a_unique_id(page, lang):
+    # nbformat silently renames a repeated id on every read, so a repeat makes the stored and read notebooks differ
+    ids = [c.get("id") for c in read_notebook(BOOK / lang / page)["cells"]]
+    assert all(ids), f"{lang}/{page}: a cell has no id"
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    assert not repeated, f"{lang}/{page}: repeated cell ids {repeated}"
