@@ -3,11 +3,9 @@ that show them are tested with their chapter, tests/chapters/test_why_dose_optim
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from dosecourse import i18n, landscape
+from dosecourse import landscape
 
 
 def test_harvey_2023_numbers():
@@ -30,13 +28,4 @@ def test_collins_2025_numbers():
     assert c.source == "collins2025"
 
 
-def test_every_label_has_both_languages():
-    keys = [k for k in i18n.catalogue() if k.startswith("land_")]
-    assert keys
-    for k in keys:
-        assert set(i18n.catalogue()[k]) >= set(i18n.LANGS), k
 
-
-def test_docstring_examples():
-    result = doctest.testmod(landscape)
-    assert result.attempted > 0 and result.failed == 0
