@@ -34,6 +34,7 @@ from . import _validate
 from .i18n import check_lang, t
 
 APPROXIMATIONS: tuple[str, ...] = ("full", "qss", "qe")
+"""TMDD model levels: the full binding model, quasi-steady state (QSS) and quasi-equilibrium (QE)."""
 MAX_TMDD_TIMES: int = 100_000
 """Largest number of output times :func:`simulate_tmdd` accepts."""
 MAX_TMDD_DOSES: int = 500
@@ -43,8 +44,6 @@ MAX_TMDD_DAYS: float = 36_500.0
 MIN_TAU_DAYS: float = 1e-3
 """Shortest dosing interval (days, about 1.4 minutes) :func:`simulate_tmdd` accepts: the solver cannot step
 across shorter segments."""
-"""TMDD model levels: the full binding model, quasi-steady state (QSS) and quasi-equilibrium (QE)."""
-
 
 
 def _fractions(values: object, name: str) -> np.ndarray:

@@ -36,6 +36,7 @@ CHAPTERS: dict[str, str] = {
     "totality_of_evidence": "register/totality-of-evidence",
     "seamless_designs": "register/seamless-designs",
     "immunotherapy_agonists": "classes/immunotherapy-agonists",
+    "large_molecule_antagonists": "classes/large-molecule-antagonists",
 }
 """Chapter module -> notebook path (without ``.ipynb``) under ``book/<lang>/``."""
 
