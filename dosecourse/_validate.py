@@ -79,6 +79,14 @@ def positive(value: object, name: str, *, allow_zero: bool = False, maximum: flo
     return number(value, name, minimum=0.0, strict_minimum=not allow_zero, maximum=maximum)
 
 
+def not_nan(value: object, name: str) -> float:
+    """Return ``value`` as a float that may be infinite but not NaN (a test statistic with zero variance)."""
+    x = _real(value, name, "a number (not NaN)")
+    if math.isnan(x):
+        raise ValueError(f"{name} must be a number (infinite allowed, not NaN); got {_shown(value)}")
+    return x
+
+
 def probability(value: object, name: str, *, open_interval: bool = True) -> float:
     """Return ``value`` as a float in (0, 1) (or [0, 1] when not ``open_interval``)."""
     interval = "(0, 1)" if open_interval else "[0, 1]"

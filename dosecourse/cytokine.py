@@ -1251,6 +1251,14 @@ class ScheduleComparison:
     names: tuple[str, ...]
     results: tuple[CytokineResult, ...]
 
+    def __post_init__(self) -> None:
+        names = [_validate.text(n, "names item") for n in _validate.sequence(self.names, "names")]
+        results = [_validate.instance(r, "results item", CytokineResult)
+                   for r in _validate.sequence(self.results, "results")]
+        if not names or len(results) != len(names):
+            raise ValueError(f"names and results must pair one name with each result (at least one); got "
+                             f"{len(names)} names and {len(results)} results")
+
     def __getitem__(self, name: str) -> CytokineResult:
         return self.results[self.names.index(_validate.one_of(name, "name", self.names))]
 

@@ -65,6 +65,9 @@ RATE_METHODS: tuple[str, ...] = ("fm", "wald")
 STUDY211_SCALES: tuple[str, ...] = ("odds_ratio", "difference")
 """Scales of the Study 211 check: the published odds-ratio margin, or a user-chosen difference margin."""
 
+MAX_SAMPLE_SIZE: int = 10 ** 9
+"""Largest sample size per arm a :class:`RateSampleSize` may report (a bound against a wrapped or absurd size)."""
+
 MAX_RATIO: float = 10.0
 """Largest allocation ratio n_low / n_high (and smallest 1 / MAX_RATIO) accepted."""
 
@@ -251,6 +254,17 @@ class NIResult:
     alpha: float
     non_inferior: bool
 
+    def __post_init__(self) -> None:
+        _validate.one_of(self.scale, "scale", ("difference", "odds_ratio", "hazard_ratio"))
+        _validate.one_of(self.method, "method", RATE_METHODS + ("wald_log", "wald_log_corrected"))
+        for label in ("estimate", "bound"):
+            _validate.number(getattr(self, label), label)
+        for label in ("ci_lower", "ci_upper", "statistic"):  # infinite when the estimate has zero variance
+            _validate.not_nan(getattr(self, label), label)
+        _validate.probability(self.p_value, "p_value", open_interval=False)
+        _validate.probability(self.alpha, "alpha")
+        _validate.boolean(self.non_inferior, "non_inferior")
+
     def conclusion(self, lang: str = "en") -> str:
         """One sentence stating the conclusion, in ``lang``.
 
@@ -432,6 +446,19 @@ class RateSampleSize:
     n_high_exact: float
     n_low: int
     n_high: int
+
+    def __post_init__(self) -> None:
+        _validate.probability(self.p_low, "p_low", open_interval=False)
+        _validate.probability(self.p_high, "p_high", open_interval=False)
+        _validate.positive(self.margin, "margin")
+        _validate.probability(self.alpha, "alpha")
+        _validate.probability(self.power, "power")
+        _validate.positive(self.ratio, "ratio", maximum=MAX_RATIO)
+        _validate.one_of(self.method, "method", RATE_METHODS)
+        _validate.positive(self.n_low_exact, "n_low_exact")
+        _validate.positive(self.n_high_exact, "n_high_exact")
+        _validate.integer(self.n_low, "n_low", minimum=1, maximum=MAX_SAMPLE_SIZE)
+        _validate.integer(self.n_high, "n_high", minimum=1, maximum=MAX_SAMPLE_SIZE)
 
     @property
     def total(self) -> int:
@@ -672,6 +699,12 @@ class SimulatedPower:
     se: float
     n_trials: int
     seed: int | None
+
+    def __post_init__(self) -> None:
+        _validate.probability(self.power, "power", open_interval=False)
+        _validate.positive(self.se, "se", allow_zero=True)
+        _validate.n_trials(self.n_trials)
+        _validate.seed(self.seed)
 
 
 def simulate_rate_ni_power(p_low: float, p_high: float, margin: float, n_low: int, n_high: int, *,

@@ -256,7 +256,7 @@ def model_mean(model: str, dose: float | Sequence[float], params: Sequence[float
     [0.2, 0.5, 0.7]
     """
     model = _model_name(model, "model")
-    d = _validate.real_array(dose, "dose", minimum=0.0, max_size=_validate.MAX_GRID)
+    d = _validate.real_array(dose, "dose", minimum=0.0, nonempty=True, max_size=_validate.MAX_GRID)
     off_v, scal_v, nodes_v = _extras(model, off, scal, nodes, d)
     n_par = nodes_v.size if model == "linInt" else len(PARAMETER_NAMES[model])
     par = _validate.real_array(params, "params", ndim=1, length=n_par)
@@ -272,6 +272,14 @@ def _model_name(model: object, name: str) -> str:
 def _extras(model: str, off: object, scal: object, nodes: object,
             dose: np.ndarray | None) -> tuple[float | None, float | None, np.ndarray | None]:
     off_v = scal_v = nodes_v = None
+    # a value given for a model that does not use it is still checked: a typo must not pass silently
+    if off is not None and model != "linlog":
+        _validate.positive(off, "off")
+    if scal is not None and model != "betaMod":
+        _validate.positive(scal, "scal")
+    if nodes is not None and model != "linInt":
+        _validate.real_array(nodes, "nodes", minimum=0.0, ndim=1, increasing=True, nonempty=True,
+                             max_size=_validate.MAX_DOSES)
     if model == "linlog":
         if off is None:
             raise ValueError("off must be given for the linlog model (DoseFinding uses 0.01 * max dose)")
@@ -414,6 +422,10 @@ def guesstimate(model: str, d: float | Sequence[float], p: float | Sequence[floa
     _validate.boolean(less, "less")
     _validate.boolean(local, "local")
     maxd = None if max_dose is None else _validate.positive(max_dose, "max_dose")
+    if dose_max_effect is not None:
+        _validate.positive(dose_max_effect, "dose_max_effect")
+    if scal is not None:
+        _validate.positive(scal, "scal")
     if (local and model in ("emax", "logistic", "sigEmax")) or model in ("exponential", "betaMod"):
         if maxd is None:
             raise ValueError(f"max_dose must be given for the {'local ' if local else ''}{model} guesstimate")
@@ -848,6 +860,13 @@ class MvtProbability:
     n_shifts: int
     seed: int | None
 
+    def __post_init__(self) -> None:
+        value = _validate.real_array(self.value, "value", minimum=0.0, maximum=1.0, ndim=1, nonempty=True)
+        _validate.real_array(self.error, "error", minimum=0.0, ndim=1, length=value.size)
+        _validate.positive_int(self.n_points, "n_points", maximum=_MAX_LATTICE_POINTS)
+        _validate.positive_int(self.n_shifts, "n_shifts", maximum=10_000)
+        _validate.seed(self.seed)
+
 
 _LATTICE_SIZES = (1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287, 1048573, 2097143)
 """Prime numbers of lattice points, roughly doubling (one lattice rule per size and dimension)."""
@@ -1174,8 +1193,7 @@ def mvt_probability(upper: Sequence[float] | np.ndarray, corr: np.ndarray, *, lo
                          f"{dl.shape}")
     if np.any(lo > up):
         raise ValueError("lower must not exceed upper")
-    nu = _validate.number(df, "df", minimum=0.0, strict_minimum=True) if math.isfinite(float(df)) \
-        else math.inf
+    nu = _df(df)  # inf (the default) or a finite number > 0; NaN, None and text are refused
     eps = _validate.positive(abseps, "abseps")
     mp = _validate.integer(max_points, "max_points", minimum=16, maximum=_MAX_LATTICE_POINTS)
     ns = _validate.integer(n_shifts, "n_shifts", minimum=2, maximum=100)
@@ -1385,7 +1403,7 @@ def optimal_contrasts(models: CandidateModels, *, weights: Sequence[float] | Non
     _validate.boolean(constrained, "constrained")
     d = models.doses if doses is None else _validate.real_array(doses, "doses", minimum=0.0, ndim=1,
                                                                 increasing=True, max_size=_validate.MAX_DOSES)
-    if d[0] != 0 or d.size < 2:
+    if d.size < 2 or d[0] != 0:
         raise ValueError(f"doses must start with placebo 0 and hold at least one active dose; got {d.tolist()}")
     k = d.size
     if weights is not None and cov is not None:
@@ -1554,6 +1572,7 @@ def _arm_data(dose: object, response: object) -> tuple[np.ndarray, np.ndarray, n
 
 
 def _general_data(dose: object, response: object, cov: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    _validate.real_array(cov, "cov", ndim=2)  # a matrix, before the doses are read as one per arm
     d = _validate.real_array(dose, "dose", minimum=0.0, ndim=1, increasing=True, max_size=_validate.MAX_DOSES)
     if d.size < 2 or d[0] != 0:
         raise ValueError(f"dose must be the arms' doses, increasing from placebo 0; got {d.tolist()}")
@@ -1638,6 +1657,9 @@ def mct_test(dose: Sequence[float], response: Sequence[float], models: Candidate
         if df is not None:
             raise ValueError("df is only for the general approach (with cov); individual data use N - k")
         doses, est, n, d_all, ss = _arm_data(dose, response)
+        if ss <= 0:
+            raise ValueError("response does not vary within the arms: the residual variance is 0, so the "
+                             "contrast test is undefined")
         nu = float(d_all.size - doses.size)
         S = np.diag(ss / nu / n)
         kind = "normal"
@@ -1832,6 +1854,19 @@ class MCTPower:
     n: np.ndarray | None
     df: float
 
+    def __post_init__(self) -> None:
+        labels = [_validate.text(x, "labels item") for x in _validate.sequence(self.labels, "labels")]
+        if not labels:
+            raise ValueError("labels must name at least one contrast; got ()")
+        _validate.real_array(self.power, "power", minimum=0.0, maximum=1.0, ndim=1, length=len(labels))
+        _validate.real_array(self.error, "error", minimum=0.0, ndim=1, length=len(labels))
+        _validate.positive(self.critical_value, "critical_value")
+        if self.n is not None:
+            n = _validate.whole_array(self.n, "n", minimum=1)
+            if n.size == 0:
+                raise ValueError("n must give the patients per arm; got []")
+        _df(self.df)
+
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per alternative: its power.
 
@@ -2009,6 +2044,15 @@ class SampleSize:
     power: float
     target: float
     summary: str
+
+    def __post_init__(self) -> None:
+        n = _validate.whole_array(self.n, "n", minimum=1, ndim=1)
+        if n.size == 0:
+            raise ValueError("n must give the patients per arm; got []")
+        _validate.integer(self.total, "total", minimum=1)
+        _validate.probability(self.power, "power", open_interval=False)
+        _validate.probability(self.target, "target", open_interval=False)
+        _validate.text(self.summary, "summary")
 
 
 def sample_size_mct(contrasts: OptimalContrasts, alternatives: CandidateModels | Any, *, sigma: float,
@@ -2528,6 +2572,11 @@ def fit_model(dose: Sequence[float], response: Sequence[float], model: str, *, c
     p = _n_params(m, doses.size)
     if p > doses.size:
         raise ValueError(f"model: the {m} model has {p} parameters but the data have only {doses.size} arms")
+    for value, label in ((off, "off"), (scal, "scal")):
+        if value is not None:  # checked even when the model does not use it: a typo must not pass silently
+            _validate.positive(value, label)
+    if bounds is not None and m in LINEAR_MODELS and _validate.real_array(bounds, "bounds").ndim == 0:
+        _validate.real_array(bounds, "bounds", ndim=1)  # refuses a single number
     off_v = (0.01 * doses[-1] if off is None else _validate.positive(off, "off")) if m == "linlog" else None
     scal_v = None
     if m == "betaMod":
@@ -2776,6 +2825,13 @@ class ArmEstimates:
     cov: np.ndarray
     scale: str = "logit"
 
+    def __post_init__(self) -> None:
+        d = _validate.real_array(self.doses, "doses", minimum=0.0, ndim=1, nonempty=True, increasing=True,
+                                 max_size=_validate.MAX_DOSES)
+        _validate.real_array(self.estimates, "estimates", ndim=1, length=d.size)
+        _covariance(self.cov, "cov", d.size)
+        _validate.text(self.scale, "scale")
+
 
 def logit_estimates(doses: Sequence[float], events: Sequence[int], n: Sequence[int]) -> ArmEstimates:
     """Logit-scale arm estimates of a binary endpoint and their covariance, for the general approach.
@@ -2907,6 +2963,8 @@ class MCPModResult:
         ValueError
             If no contrast was significant (there is no curve).
         """
+        if doses is None:  # required here (a fit's own predict() defaults to its arm doses)
+            _validate.real_array(doses, "doses")
         if not self.fits:
             raise ValueError("no contrast was significant: MCP-Mod fitted no dose-response model")
         return sum(w * self.fits[name].predict(doses, kind=kind) for name, w in self.weights.items() if w > 0)
@@ -3604,6 +3662,33 @@ class MCPModSimulation:
     dose_estimate: np.ndarray
     n_trials: int
     seed: int | None
+
+    def __post_init__(self) -> None:
+        k = _validate.real_array(self.doses, "doses", minimum=0.0, ndim=1, nonempty=True, increasing=True,
+                                 max_size=_validate.MAX_DOSES).size
+        for label in ("labels", "fitted"):
+            names = [_validate.text(x, f"{label} item") for x in _validate.sequence(getattr(self, label), label)]
+            if not names:
+                raise ValueError(f"{label} must name at least one model; got ()")
+        _validate.real_array(self.true_means, "true_means", ndim=1, length=k)
+        _validate.whole_array(self.n, "n", minimum=1, ndim=1, length=k)
+        _validate.positive(self.sigma, "sigma")
+        _validate.positive(self.delta, "delta")
+        _validate.positive(self.critical_value, "critical_value")
+        r = _validate.n_trials(self.n_trials)
+        sig = np.asarray(self.significant)
+        if sig.dtype != bool or sig.shape != (r,):
+            _validate.boolean(self.significant, f"significant (one True/False per trial, {r})")
+        sel = _validate.whole_array(self.selected, "selected", minimum=-1, ndim=1)
+        if sel.size != r or np.any(sel >= len(self.fitted)):
+            raise ValueError(f"selected must hold one index into fitted (or -1) per trial ({r}); got "
+                             f"{_validate._shown(sel.tolist())}")
+        est = np.asarray(self.dose_estimate) if isinstance(self.dose_estimate, (list, tuple, np.ndarray)) else None
+        if est is None or est.dtype.kind not in "fiu" or est.shape != (r,):
+            _validate.real_array(self.dose_estimate, "dose_estimate", ndim=1, length=r)
+        _validate.real_array(est[~np.isnan(est)], "dose_estimate", minimum=0.0)  # NaN: nothing to estimate
+        object.__setattr__(self, "dose_estimate", est.astype(float))
+        _validate.seed(self.seed)
 
     @property
     def power(self) -> float:

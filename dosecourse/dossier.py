@@ -160,8 +160,9 @@ class FictionalDrug:
         -------
         numpy.ndarray
         """
-        c = self.cl if cl is None else cl
-        return np.asarray(dose, dtype=float) / np.asarray(c, dtype=float)
+        d = _validate.real_array(dose, "dose", minimum=0.0)
+        c = self.cl if cl is None else _validate.real_array(cl, "cl", minimum=0.0, strict_minimum=True)
+        return d / np.asarray(c, dtype=float)
 
     def p_response(self, auc: float | np.ndarray) -> np.ndarray:
         """True response probability at exposure ``auc``.
@@ -175,7 +176,7 @@ class FictionalDrug:
         -------
         numpy.ndarray
         """
-        return _emax(np.asarray(auc, dtype=float), self.e0, self.emax, self.auc50, self.hill)
+        return _emax(_validate.real_array(auc, "auc", minimum=0.0), self.e0, self.emax, self.auc50, self.hill)
 
     def inhibition(self, auc: float | np.ndarray) -> np.ndarray:
         """True mean target inhibition (%) at exposure ``auc``.
@@ -189,7 +190,7 @@ class FictionalDrug:
         -------
         numpy.ndarray
         """
-        return _emax(np.asarray(auc, dtype=float), 0.0, 100.0, self.ic50, 1.0)
+        return _emax(_validate.real_array(auc, "auc", minimum=0.0), 0.0, 100.0, self.ic50, 1.0)
 
     def p_event(self, auc: float | np.ndarray) -> np.ndarray:
         """True probability of an intolerable adverse event in one cycle at exposure ``auc``.
@@ -203,7 +204,7 @@ class FictionalDrug:
         -------
         numpy.ndarray
         """
-        a = np.asarray(auc, dtype=float)
+        a = _validate.real_array(auc, "auc", minimum=0.0)
         eta = np.log(self.ae_ref / (1 - self.ae_ref)) + self.ae_slope * np.log(a / self.auc_ref)
         return 1.0 / (1.0 + np.exp(-eta))
 
@@ -565,6 +566,12 @@ class LogisticER:
     se_slope: float
     converged: bool
 
+    def __post_init__(self) -> None:
+        _validate.number(self.intercept, "intercept")
+        _validate.number(self.slope, "slope")
+        _validate.positive(self.se_slope, "se_slope", allow_zero=True)
+        _validate.boolean(self.converged, "converged")
+
     def predict(self, auc: float | np.ndarray) -> np.ndarray:
         """Fitted response probability at exposure ``auc``.
 
@@ -624,7 +631,10 @@ def fit_logistic_er(auc: Sequence[float], response: Sequence[bool], *, max_iter:
     >>> round(fit.slope, 4)
     1.7515
     """
-    a = _validate.real_array(auc, "auc", ndim=1, minimum=0.0, strict_minimum=True, max_size=_validate.MAX_GRID)
+    a = _validate.real_array(auc, "auc", ndim=1, minimum=0.0, strict_minimum=True, nonempty=True,
+                             max_size=_validate.MAX_GRID)
+    if np.ptp(a) == 0:
+        raise ValueError(f"auc must hold at least two different values to estimate a slope; got {a[:5].tolist()}")
     y = _validate.real_array(response, "response", ndim=1, length=a.size)
     if a.size < 3:
         raise ValueError(f"auc needs at least 3 patients; got {a.size}")
@@ -675,6 +685,23 @@ class ResampledBest:
     seed: int | None = None
     best_observed: object = field(default=None)
 
+    def __post_init__(self) -> None:
+        labels = _validate.sequence(self.doses, "doses")
+        if not labels:
+            raise ValueError("doses must label at least one dose; got ()")
+        if any(isinstance(v, (float, np.floating)) and not np.isfinite(v) for v in labels):
+            _validate.real_array([v for v in labels if isinstance(v, (float, np.floating))], "doses")
+        prob = _validate.real_array(self.probability, "probability", minimum=0.0, maximum=1.0, ndim=1,
+                                    length=len(labels))
+        if abs(prob.sum() - 1.0) > 1e-6:
+            raise ValueError(f"probability must sum to 1 over the doses; it sums to {prob.sum():.6g}")
+        _validate.real_array(self.cui_observed, "cui_observed", minimum=0.0, maximum=1.0, ndim=1,
+                             length=len(labels))
+        _validate.integer(self.n_draws, "n_draws", minimum=1, maximum=MAX_BOOT)
+        _validate.seed(self.seed)
+        if self.best_observed is not None:
+            _validate.one_of(self.best_observed, "best_observed (a label of doses)", labels)
+
     @property
     def most_likely(self) -> object:
         """The dose most often best (lowest on a tie)."""
@@ -685,6 +712,8 @@ def _cui_draws(values: Mapping[str, np.ndarray], weights: Mapping[str, float],
                desirabilities: Mapping[str, Desirability]) -> np.ndarray:
     """CUI per draw and dose from attribute draws (draws x doses), as :func:`dosecourse.utility.cui`."""
     keys = tuple(values)
+    weights = _validate.mapping(weights, "weights")
+    desirabilities = _validate.mapping(desirabilities, "desirabilities")
     if set(weights) != set(keys) or set(desirabilities) != set(keys):
         raise ValueError(f"weights and desirabilities must name the attributes {list(keys)}; got "
                          f"{sorted(weights)} and {sorted(desirabilities)}")
@@ -733,7 +762,10 @@ def bootstrap_probability_best(trial: DossierTrial, weights: Mapping[str, float]
         On unknown attributes, weights that do not sum to 1 or a bad ``n_boot``.
     """
     _validate.instance(trial, "trial", DossierTrial)
-    keys = tuple(_validate.one_of(k, "an attribute", ATTRIBUTES) for k in _validate.mapping(weights, "weights"))
+    try:
+        keys = tuple(_validate.one_of(k, "an attribute", ATTRIBUTES) for k in _validate.mapping(weights, "weights"))
+    except ValueError as exc:
+        raise ValueError(f"{exc} (a key of weights)") from None
     B = _validate.positive_int(n_boot, "n_boot", maximum=MAX_BOOT)
     er_response = _validate.boolean(er_response, "er_response")
     rng, used = _validate.rng(seed)
@@ -832,6 +864,7 @@ def posterior_probability_best(counts: Mapping[str, tuple[Sequence[int], Sequenc
     counts = _validate.mapping(counts, "counts")
     if not counts:
         raise ValueError("counts must name at least one attribute")
+    _validate.real_array(prior, "prior", ndim=1, length=2)  # (a, b)
     a = _validate.positive(prior[0], "prior a")
     b = _validate.positive(prior[1], "prior b")
     S = _validate.positive_int(n_draws, "n_draws", maximum=MAX_BOOT)
@@ -851,7 +884,9 @@ def posterior_probability_best(counts: Mapping[str, tuple[Sequence[int], Sequenc
         k = x.size
         draws[key] = rng.beta(a + x, b + n - x, size=(S, k))
         observed[key] = (x / n)[None, :]
-    labels = tuple(range(1, k + 1)) if doses is None else tuple(doses)
+    labels = tuple(range(1, k + 1)) if doses is None else tuple(_validate.sequence(doses, "doses"))
+    if any(isinstance(v, (float, np.floating)) and not np.isfinite(v) for v in labels):
+        _validate.real_array([v for v in labels if isinstance(v, (float, np.floating))], "doses")  # NaN, inf
     if len(labels) != k:
         raise ValueError(f"doses must have one label per dose ({k}); got {len(labels)}")
     u = _cui_draws(draws, weights, desirabilities)
@@ -879,8 +914,10 @@ def observed_cui(summary: ArmSummary, weights: Mapping[str, float], desirabiliti
     """
     _validate.instance(summary, "summary", ArmSummary)
     attrs = {}
-    for key in _validate.mapping(weights, "weights"):
-        attrs[key] = summary.attribute(key)
+    if not _validate.mapping(weights, "weights"):
+        raise ValueError("weights must name at least one attribute; got {}")
+    for key in weights:
+        attrs[_validate.one_of(key, "a key of weights", ATTRIBUTES)] = summary.attribute(key)
     if response is not None and "response" in attrs:
         attrs["response"] = _validate.probabilities(response, "response", length=len(summary.doses),
                                                     open_interval=False)

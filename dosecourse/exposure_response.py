@@ -319,7 +319,10 @@ class ERTrial:
         >>> bool((trial.metric("cavg_c1") < trial.metric("cavg_ss")).all())   # accumulation
         True
         """
-        _validate.one_of(name, "metric", METRICS)
+        try:
+            _validate.one_of(name, "metric", METRICS)
+        except ValueError as exc:
+            raise ValueError(f"{exc} (argument name)") from None
         if name not in self._cache:
             self._cache[name] = self._compute(name)
         return self._cache[name]
@@ -1058,7 +1061,7 @@ def estimates_table(estimates: Sequence[EREstimate], lang: str = "en") -> pd.Dat
     ['評估指標', '分析']
     """
     lang = check_lang(lang)
-    estimates = list(estimates)
+    estimates = list(_validate.sequence(estimates, "estimates"))
     if not 1 <= len(estimates) <= 100:
         raise ValueError(f"estimates must hold 1 to 100 estimates; got {len(estimates)}")
     rows = []

@@ -228,15 +228,16 @@ class PopPKModel:
                      for k, v in _validate.mapping(self.covariate_reference, "covariate_reference").items()}
         object.__setattr__(self, "covariate_reference", MappingProxyType(reference))
         effects = tuple(_validate.instance(e, "covariate_effects item", CovariateEffect)
-                        for e in self.covariate_effects)
+                        for e in _validate.sequence(self.covariate_effects, "covariate_effects"))
         for effect in effects:
-            _validate.one_of(effect.covariate, "covariate of an effect", tuple(reference))
+            _validate.one_of(effect.covariate, "covariate of an effect (a key of covariate_reference)",
+                             tuple(reference))
             _validate.one_of(effect.parameter, "parameter of an effect", tuple(typical))
             if effect.form == "power" and reference[effect.covariate] <= 0:
                 raise ValueError(f"the reference of covariate {effect.covariate!r} must be > 0 for a power model; "
                                  f"got {reference[effect.covariate]}")
         object.__setattr__(self, "covariate_effects", effects)
-        names = tuple(_validate.text(n, "eta name") for n in self.eta_names)
+        names = tuple(_validate.text(n, "eta name") for n in _validate.sequence(self.eta_names, "eta_names"))
         object.__setattr__(self, "eta_names", names)
         k = len(names)
         omega = _validate.real_array(self.omega if k else np.zeros((0, 0)), "omega")
@@ -254,6 +255,8 @@ class PopPKModel:
             eta_on[param] = _validate.integer(index, f"eta_on[{param!r}]", minimum=0, maximum=max(k - 1, 0))
             if k == 0:
                 raise ValueError("eta_on needs eta_names and omega")
+        if k and not eta_on:
+            raise ValueError(f"eta_on must place the etas {names} on parameters; got {{}}")
         object.__setattr__(self, "eta_on", MappingProxyType(eta_on))
         _validate.one_of(self.residual_model, "residual_model", RESIDUAL_MODELS)
         object.__setattr__(self, "residual_sd", _validate.positive(self.residual_sd, "residual_sd",
@@ -357,9 +360,9 @@ class PKParameters:
         arrays = {}
         for name in ("cl", "v1", "q", "v2", "ka", "f", "weight", "emax", "t50", "hill"):
             value = getattr(self, name)
-            if value is None:
+            if value is None and name not in ("cl", "v1"):  # cl and v1 are required
                 continue
-            kwargs: dict = {"ndim": None, "max_size": MAX_SUBJECTS}
+            kwargs: dict = {"ndim": None, "max_size": MAX_SUBJECTS, "nonempty": True}
             if name == "emax":
                 arr = _validate.real_array(value, name, **kwargs)
             elif name == "f":
@@ -424,6 +427,7 @@ class PKParameters:
         >>> PKParameters(cl=[0.2, 0.3], v1=3.0).subset([1]).cl.tolist()
         [0.3]
         """
+        index = _validate.positions(index, "index", self.n)
         return PKParameters(**{f.name: (None if getattr(self, f.name) is None else getattr(self, f.name)[index])
                                for f in dataclasses.fields(self)})
 
@@ -576,6 +580,19 @@ class VirtualPopulation:
     seed: int | None
     n: int
 
+    def __post_init__(self) -> None:
+        _validate.text(self.model, "model")
+        params = _validate.instance(self.parameters, "parameters", PKParameters)
+        n = _validate.integer(self.n, "n", minimum=1, maximum=MAX_SUBJECTS)
+        if params.n != n:
+            raise ValueError(f"n must equal the number of subjects of parameters ({params.n}); got {n}")
+        for key, value in _validate.mapping(self.covariates, "covariates").items():
+            _validate.real_array(value, f"covariates[{key!r}]", ndim=1, length=n)
+        etas = _validate.real_array(self.etas, "etas", ndim=2)
+        if etas.shape[0] != n:
+            raise ValueError(f"etas must have one row per subject ({n}); got shape {etas.shape}")
+        _validate.seed(self.seed)
+
 
 @dataclass(frozen=True)
 class Exposure:
@@ -609,6 +626,17 @@ class Exposure:
     start: float
     end: float
 
+    def __post_init__(self) -> None:
+        n = _validate.real_array(self.cmax, "cmax", minimum=0.0, ndim=1, nonempty=True, max_size=MAX_SUBJECTS).size
+        for label in ("tmax", "ctrough", "cavg", "auc"):
+            _validate.real_array(getattr(self, label), label, minimum=0.0, ndim=1, length=n)
+        if isinstance(self.interval, str):
+            _validate.one_of(self.interval, "interval", ("ss",))
+        else:
+            _validate.integer(self.interval, "interval", minimum=1)
+        start = _validate.number(self.start, "start")
+        _validate.number(self.end, "end", minimum=start, strict_minimum=True)
+
 
 @dataclass(frozen=True)
 class ObservedConcentrations:
@@ -630,6 +658,12 @@ class ObservedConcentrations:
     model: str
     sd: float
     seed: int | None
+
+    def __post_init__(self) -> None:
+        _validate.real_array(self.values, "values")
+        _validate.text(self.model, "model")
+        _validate.positive(self.sd, "sd", allow_zero=True)
+        _validate.seed(self.seed)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -741,7 +775,10 @@ def _covariate_arrays(model: PopPKModel, covariates: Mapping[str, object] | None
     given = {} if covariates is None else dict(_validate.mapping(covariates, "covariates"))
     arrays = {}
     for name, value in given.items():
-        _validate.one_of(name, "covariate", tuple(model.covariate_reference))
+        try:
+            _validate.one_of(name, "covariate", tuple(model.covariate_reference))
+        except ValueError as exc:
+            raise ValueError(f"{exc} (a key of covariates)") from None
         arr = _validate.real_array(value, f"covariates[{name!r}]", max_size=MAX_SUBJECTS)
         if arr.ndim > 1:
             raise ValueError(f"covariates[{name!r}] must be a number or a 1-D array; got shape {arr.shape}")
@@ -1339,6 +1376,7 @@ def concentrations(params: PKParameters, regimen: Regimen, times: object, *, ste
     _validate.instance(regimen, "regimen", Regimen)
     tt = _validate.real_array(times, "times", ndim=1, nonempty=True, max_size=_validate.MAX_GRID)
     _validate.boolean(steady_state, "steady_state")
+    rtol = _rtol(rtol)
     _check_route(params, regimen)
     order = np.argsort(tt, kind="stable")
     ts = tt[order]
@@ -1426,6 +1464,7 @@ def auc(params: PKParameters, regimen: Regimen, start: object, end: object, *, m
     _validate.instance(params, "params", PKParameters)
     _validate.instance(regimen, "regimen", Regimen)
     _check_route(params, regimen)
+    rtol = _rtol(rtol)
     a = _bounds(start, "start", params.n)
     b = _bounds(end, "end", params.n)
     if np.any(b < a):
@@ -1518,6 +1557,7 @@ def exposure(params: PKParameters, regimen: Regimen, interval: int | str = 1, *,
     _check_route(params, regimen)
     grid = _validate.integer(grid, "grid", minimum=16, maximum=10_000)
     n = params.n
+    rtol = _rtol(rtol)
     if isinstance(interval, str):
         _validate.one_of(interval, "interval", ("ss",))
         _check_steady_state(regimen)

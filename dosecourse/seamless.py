@@ -516,6 +516,23 @@ class ExactOC:
     selected: np.ndarray
     futility_stop: float
 
+    def __post_init__(self) -> None:
+        k = _validate.instance(self.design, "design", SeamlessDesign).n_arms
+        _validate.real_array(self.effects, "effects", ndim=1, length=k)
+        methods = [_validate.one_of(m, "methods item", EXACT_METHODS)
+                   for m in _validate.sequence(self.methods, "methods")]
+        if not methods:
+            raise ValueError("methods must name at least one test; got ()")
+        _validate.real_array(self.critical_values, "critical_values", minimum=0.0, strict_minimum=True, ndim=1,
+                             length=len(methods))
+        _validate.real_array(self.reject_any, "reject_any", minimum=0.0, maximum=1.0, ndim=1, length=len(methods))
+        per_arm = _validate.real_array(self.reject_per_arm, "reject_per_arm", minimum=0.0, maximum=1.0, ndim=2)
+        if per_arm.shape != (len(methods), k):
+            raise ValueError(f"reject_per_arm must have shape ({len(methods)}, {k}) (methods x arms); got "
+                             f"{per_arm.shape}")
+        _validate.real_array(self.selected, "selected", minimum=0.0, maximum=1.0, ndim=1, length=k)
+        _validate.probability(self.futility_stop, "futility_stop", open_interval=False)
+
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per method: critical value, P(reject at least one), P(reject arm k).
 
@@ -735,7 +752,10 @@ def naive_fwer_table(n_arms: Sequence[int] = (1, 2, 3, 4, 5, 6),
     """
     lang = check_lang(lang)
     ks = _validate.whole_array(n_arms, "n_arms", minimum=1, ndim=1)
-    ts = _validate.real_array(info_fractions, "info_fractions", ndim=1, nonempty=True, max_size=100)
+    ts = _validate.real_array(info_fractions, "info_fractions", ndim=1, nonempty=True, max_size=100,
+                              minimum=0.0, strict_minimum=True)
+    if np.any(ts >= 1):
+        raise ValueError(f"info_fractions must each lie in (0, 1); got {ts[ts >= 1].tolist()}")
     if ks.size == 0 or ks.size > 100:
         raise ValueError(f"n_arms must hold 1 to 100 values; got {ks.size}")
     rows = {int(k): [naive_fwer(int(k), float(tt), alpha) for tt in ts] for k in ks}
@@ -775,6 +795,18 @@ class SelectionBias:
     bias_pooled: np.ndarray
     overall_stage1: float
     overall_pooled: float
+
+    def __post_init__(self) -> None:
+        k = _validate.instance(self.design, "design", SeamlessDesign).n_arms
+        _validate.real_array(self.effects, "effects", ndim=1, length=k)
+        sel = _validate.real_array(self.selected, "selected", minimum=0.0, maximum=1.0, ndim=1, length=k)
+        for label in ("bias_stage1", "bias_pooled"):  # NaN (documented) only where the selection is 0
+            bias = getattr(self, label)
+            if isinstance(bias, np.ndarray) and bias.dtype.kind == "f" and bias.shape == sel.shape:
+                bias = np.where(np.isnan(bias) & (sel == 0), 0.0, bias)
+            _validate.real_array(bias, label, ndim=1, length=k)
+        _validate.number(self.overall_stage1, "overall_stage1")
+        _validate.number(self.overall_pooled, "overall_pooled")
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per arm and a last row for the selected arm whichever it is.
@@ -900,6 +932,30 @@ class SimulatedOC:
     bias_pooled_se: float
     n_trials: int
     seed: int | None
+
+    def __post_init__(self) -> None:
+        k = _validate.instance(self.design, "design", SeamlessDesign).n_arms
+        _validate.real_array(self.effects, "effects", ndim=1, length=k)
+        methods = [_validate.one_of(m, "methods item", METHODS) for m in _validate.sequence(self.methods, "methods")]
+        m = len(methods)
+        if not m:
+            raise ValueError("methods must name at least one test; got ()")
+        _validate.real_array(self.critical_values, "critical_values", minimum=0.0, strict_minimum=True, ndim=1,
+                             length=m)
+        _validate.real_array(self.reject_any, "reject_any", minimum=0.0, maximum=1.0, ndim=1, length=m)
+        _validate.real_array(self.reject_any_se, "reject_any_se", minimum=0.0, ndim=1, length=m)
+        per_arm = _validate.real_array(self.reject_per_arm, "reject_per_arm", minimum=0.0, maximum=1.0, ndim=2)
+        if per_arm.shape != (m, k):
+            raise ValueError(f"reject_per_arm must have shape ({m}, {k}) (methods x arms); got {per_arm.shape}")
+        sel = _validate.real_array(self.selected, "selected", minimum=0.0, maximum=1.0, ndim=1, length=k)
+        _validate.probability(self.futility_stop, "futility_stop", open_interval=False)
+        n = _validate.n_trials(self.n_trials)
+        defined = round(float(sel.sum()) * n) >= 2  # biases and their SEs are NaN with < 2 trials continuing
+        for label in ("bias_stage1", "bias_stage1_se", "bias_pooled", "bias_pooled_se"):
+            value = getattr(self, label)
+            if defined or not (isinstance(value, float) and math.isnan(value)):
+                _validate.number(value, label, minimum=0.0 if label.endswith("_se") else None)
+        _validate.seed(self.seed)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per method: critical value, P(reject at least one) and its Monte Carlo SE, P(reject arm k).

@@ -37,6 +37,7 @@ CHAPTERS: dict[str, str] = {
     "seamless_designs": "register/seamless-designs",
     "immunotherapy_agonists": "classes/immunotherapy-agonists",
     "large_molecule_antagonists": "classes/large-molecule-antagonists",
+    "small_molecules_and_adcs": "classes/small-molecules-and-adcs",
 }
 """Chapter module -> notebook path (without ``.ipynb``) under ``book/<lang>/``."""
 

@@ -170,6 +170,17 @@ class BLRMPosterior:
     interval: tuple[float, float]
     ewoc: float
 
+    def __post_init__(self) -> None:
+        d = _validate.real_array(self.doses, "doses", minimum=0.0, strict_minimum=True, ndim=1, nonempty=True,
+                                 increasing=True, max_size=_validate.MAX_DOSES)
+        for label in ("under", "target", "over", "mean"):
+            _validate.real_array(getattr(self, label), label, minimum=0.0, maximum=1.0, ndim=1, length=d.size)
+        adm = np.asarray(self.admissible)
+        if adm.dtype != bool or adm.shape != d.shape:
+            _validate.boolean(self.admissible, f"admissible (one True/False per dose, {d.size})")
+        _validate.probabilities(self.interval, "interval", length=2, increasing=True)
+        _validate.probability(self.ewoc, "ewoc")
+
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """A table with one row per dose: dose value, the three interval probabilities, the posterior mean DLT
         probability and whether the dose satisfies EWOC.
