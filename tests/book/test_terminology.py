@@ -35,7 +35,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"真相", "真值 or 真實情境", "truth / true value"),
     (r"收錄(?=[^。；]{0,12}(?:病人|受試者|患者))", "納入", "enrol"),
     (r"習題", "練習", "exercises"),
-    (r"吸收劑量", "生體可用劑量 (F·Dose)", "bioavailable dose"),
+    (r"吸收劑量|可被吸收的劑量", "生體可用劑量 (F·Dose)", "bioavailable dose"),
     (r"高出[^。，；]{0,16}倍", "是…的 N 倍", "N times"),
     (r"點擊", "按一下", "click"),
     (r"・", "a middle dot · or none (no katakana dot)", "list separator"),
