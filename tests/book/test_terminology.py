@@ -41,6 +41,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"・", "a middle dot · or none (no katakana dot)", "list separator"),
     (r"‹=|›=", "≤ / ≥", "inequalities"),
     (r"劑量反應", "劑量-反應 (as 暴露-反應)", "dose-response"),
+    (r"生物學最佳劑量", "最佳生物劑量（OBD）", "optimal biological dose"),
 )
 """The terminology rules, checked on every Chinese page, label and glossary entry."""
 
@@ -60,20 +61,20 @@ def _zh_page_texts() -> list[tuple[str, str]]:
     return out
 
 
-def _zh_labels(node, where: str):
+def _labels(node, where: str, lang: str = ZH):
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "zh-tw" and isinstance(value, str):
+            if key == lang and isinstance(value, str):
                 yield where, value
             else:
-                yield from _zh_labels(value, f"{where}.{key}")
+                yield from _labels(value, f"{where}.{key}", lang)
 
 
 def _zh_label_texts() -> list[tuple[str, str]]:
     out = []
     for path in sorted((ROOT / "dosecourse" / "labels").rglob("*.toml")):
         with path.open("rb") as f:
-            out.extend(_zh_labels(tomllib.load(f), str(path.relative_to(ROOT))))
+            out.extend(_labels(tomllib.load(f), str(path.relative_to(ROOT))))
     return out
 
 
@@ -115,3 +116,31 @@ def test_no_page_points_to_texts_the_reader_cannot_see(lang):
         text = path.read_text(encoding="utf-8")
         found += [f"{lang}/{page}: {m.group(0)}" for m in UNSEEN_SOURCES.finditer(text)]
     assert not found, found
+
+
+EN_RULES: tuple[tuple[str, str, str], ...] = (
+    # (non-canonical English form, canonical form, concept); a form in double quotes is a mention, not a use
+    (r'(?<!")\b[Bb]iologically optimal dose', "optimal biological dose (OBD)", "optimal biological dose"),
+)
+"""English terms the literature writes two ways, for which the course uses one."""
+
+
+def _en_texts() -> list[tuple[str, str]]:
+    out = [(f"book/en/{page}", (BOOK / EN / page).read_text(encoding="utf-8")) for page in pages(EN)]
+    for path in sorted((ROOT / "dosecourse" / "labels").rglob("*.toml")):
+        with path.open("rb") as f:
+            out.extend(_labels(tomllib.load(f), str(path.relative_to(ROOT)), EN))
+    entries = yaml.safe_load((BOOK / "glossary.yml").read_text(encoding="utf-8"))
+    out += [(f"book/glossary.yml:{e['id']}", f"{e['en']} {e.get('def_en', '')}") for e in entries]
+    return out
+
+
+@pytest.mark.parametrize("pattern, canonical, concept", EN_RULES, ids=[r[2] for r in EN_RULES])
+def test_english_uses_the_canonical_form(pattern, canonical, concept):
+    rx = re.compile(pattern)
+    texts = _en_texts()
+    assert len(texts) > 500
+    found = [f"{where}: …{text[max(0, m.start() - 20):m.end() + 12]}…" for where, text in texts
+             for m in rx.finditer(text)]
+    assert not found, f"{concept}: use {canonical}, not:\n" + "\n".join(found)
+    assert rx.search("the biologically optimal dose is") and not rx.search('writes "biologically optimal dose"')
