@@ -57,6 +57,7 @@ from dosecourse import (
     sentinel,
     simulation_check,
     stats,
+    target_attainment,
     utility,
 )
 from dosecourse import dose_comparison as dc
@@ -990,6 +991,18 @@ VALID_PARTS_III_IV: dict[str, Call] = {
                                                                                seed=1).summary(), lang="en")),
     "dosecourse.simulation_check.exact_vs_simulated": lambda: (simulation_check.exact_vs_simulated, dict(
         design=_design3(), true_tox=[0.1, 0.3, 0.5], n_trials=200, seed=1, lang="en")),
+    # ---- target_attainment
+    "dosecourse.target_attainment.PDTargetModel":
+        lambda: (target_attainment.PDTargetModel, fields_of(target_attainment.PDTargetModel())),
+    "dosecourse.target_attainment.Attainment": lambda: (target_attainment.Attainment, fields_of(
+        target_attainment.attainment([50.0, 100.0], 12.0, target_attainment.PDTargetModel()))),
+    "dosecourse.target_attainment.steady_state_concentration": lambda: (
+        target_attainment.steady_state_concentration, dict(time=[0.0, 6.0], dose=100.0, tau=12.0,
+                                                           model=target_attainment.PDTargetModel(), cl=None)),
+    "dosecourse.target_attainment.attainment": lambda: (target_attainment.attainment, dict(
+        doses=[50.0, 100.0], tau=12.0, model=target_attainment.PDTargetModel(), target=0.9, n_nodes=40)),
+    "dosecourse.target_attainment.dose_for_attainment": lambda: (target_attainment.dose_for_attainment, dict(
+        tau=12.0, model=target_attainment.PDTargetModel(), target=0.9, share=0.9)),
 }
 """Valid calls of the Part III-IV modules (from their docstring Examples, with smaller sizes)."""
 VALID.update(VALID_PARTS_III_IV)
