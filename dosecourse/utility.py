@@ -712,7 +712,8 @@ def _best_share(values: np.ndarray, ties: str, tol: float = TIE_TOLERANCE) -> np
 def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[int],
                      weights: Mapping[str, float], desirabilities: Mapping[str, Desirability] | None = None, *,
                      prior: tuple[float, float] = (1.0, 1.0), n_draws: int = 10_000, seed: int | None = 2025,
-                     ties: str = "split", doses: Sequence[float] | None = None) -> ProbabilityBest:
+                     ties: str = "split", doses: Sequence[float] | None = None,
+                     n_toxicity: Sequence[int] | None = None) -> ProbabilityBest:
     """Probability that each dose has the highest CUI, from response and DLT counts.
 
     Parameters
@@ -736,6 +737,9 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
         "lowest" credits the lowest of them (the rule of :func:`best_dose`).
     doses : array_like, optional
         Dose labels.
+    n_toxicity : array_like of int, optional
+        Patients assessed for toxicity per dose, when they are not those assessed for efficacy (a trial's safety
+        set often differs from its efficacy set by a patient or two); default ``n``.
 
     Returns
     -------
@@ -754,9 +758,10 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
     Independent conjugate posteriors per dose and attribute,
 
     .. math:: p_{E,j} \\mid x_j \\sim \\mathrm{Beta}(a + x_j, b + n_j - x_j), \\qquad
-              p_{T,j} \\mid y_j \\sim \\mathrm{Beta}(a + y_j, b + n_j - y_j),
+              p_{T,j} \\mid y_j \\sim \\mathrm{Beta}(a + y_j, b + m_j - y_j),
 
-    are drawn (all draws at once), the CUI is computed for each draw and dose, and
+    with :math:`m_j` the patients assessed for toxicity (``n_toxicity``, default :math:`n_j`), are drawn (all
+    draws at once), the CUI is computed for each draw and dose, and
     :math:`\\Pr(\\text{dose } j \\text{ best}) = \\frac1S \\sum_s \\mathbb 1[CUI_{sj} = \\max_i CUI_{si}]` (with
     the tie rule).  No monotonicity across doses is imposed.  As the counts grow the posterior concentrates
     on the observed rates and the probability goes to 1 for the dose best at those rates.
@@ -777,7 +782,8 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
     if not 1 <= k <= _validate.MAX_DOSES:
         raise ValueError(f"n must have one count per dose (1 to {_validate.MAX_DOSES} doses); got {k}")
     n_a, x_a = _validate.counts(n, responses, k, y_name="responses")
-    _, y_a = _validate.counts(n, dlts, k, y_name="dlts")
+    m_a, y_a = _validate.counts(n if n_toxicity is None else n_toxicity, dlts, k,
+                                n_name="n" if n_toxicity is None else "n_toxicity", y_name="dlts")
     if isinstance(prior, (str, bytes)) or np.ndim(prior) != 1 or len(prior) != 2:
         raise TypeError(f"prior must be a pair (a, b); got {prior!r}")
     a = _validate.positive(prior[0], "prior a")
@@ -792,7 +798,7 @@ def probability_best(n: Sequence[int], responses: Sequence[int], dlts: Sequence[
     labels = _dose_labels(doses, k)
     rng, used = _validate.rng(seed)
     p_e = rng.beta(a + x_a, b + n_a - x_a, size=(draws, k))
-    p_t = rng.beta(a + y_a, b + n_a - y_a, size=(draws, k))
+    p_t = rng.beta(a + y_a, b + m_a - y_a, size=(draws, k))
     values = w[0] * np.asarray(funcs[0](p_e)) + w[1] * np.asarray(funcs[1](p_t))
     lo, hi = np.quantile(values, [0.025, 0.975], axis=0)
     return ProbabilityBest(labels, _best_share(values, ties).mean(axis=0), values.mean(axis=0), lo, hi, draws, ties,

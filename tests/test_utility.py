@@ -396,3 +396,22 @@ def test_table_checks_its_arguments():
         ut.cui_table(res, pb2)
     with pytest.raises(ValueError, match="lang must be one of"):
         ut.cui_table(res, lang="fr")
+
+
+def test_probability_best_uses_the_toxicity_denominator_when_it_differs():
+    # the safety set differs from the efficacy set (DESTINY-Lung02: 102 vs 101 patients at 5.4 mg/kg): the toxicity
+    # posterior is Beta(1 + y, 1 + m - y) with m = n_toxicity; rebuilt here with the same generator sequence
+    n, x, y, m = [102, 50], [50, 28], [13, 14], [101, 50]
+    w = {"efficacy": 0.6, "toxicity": 0.4}
+    pb = ut.probability_best(n, x, y, w, n_draws=5000, seed=7, n_toxicity=m)
+    rng = np.random.default_rng(7)
+    p_e = rng.beta(1 + np.array(x), 1 + np.array(n) - x, size=(5000, 2))
+    p_t = rng.beta(1 + np.array(y), 1 + np.array(m) - y, size=(5000, 2))
+    values = 0.6 * p_e + 0.4 * (1 - p_t)
+    assert pb.mean_cui == pytest.approx(values.mean(axis=0), rel=1e-12)
+    assert pb.probability[0] == pytest.approx(np.mean(values[:, 0] > values[:, 1]), abs=1e-12)
+    same = ut.probability_best(n, x, y, w, n_draws=5000, seed=7)
+    assert not np.allclose(same.mean_cui, pb.mean_cui)
+    assert np.allclose(ut.probability_best(n, x, y, w, n_draws=5000, seed=7, n_toxicity=n).mean_cui, same.mean_cui)
+    with pytest.raises(ValueError, match="n_toxicity"):
+        ut.probability_best(n, x, [13, 60], w, n_toxicity=m)

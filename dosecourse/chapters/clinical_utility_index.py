@@ -39,6 +39,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from .. import _validate, stats
+from .. import expansion_cases as cases
 from .. import utility as u
 from ..i18n import check_lang, t
 from ..pd import sigmoid_emax
@@ -673,6 +674,93 @@ EX3_UTILITIES: tuple[float, float, float, float] = (100.0, 40.0, 80.0, 0.0)
 """Exercise 3: BOIN12's utilities with "response with a DLT" raised from 60 to 80."""
 
 
+# ------------------------------------------------------------------------------------------------ a real case
+REAL_CASE = "trastuzumab_deruxtecan"
+"""Key of the published case of :mod:`dosecourse.expansion_cases` the chapter scores: trastuzumab deruxtecan 5.4
+vs 6.4 mg/kg in the randomized DESTINY-Lung02 trial (Goto et al., J Clin Oncol 2023)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RealCase:
+    """The chapter's CUI applied to a published randomized dose comparison.
+
+    Parameters
+    ----------
+    doses : tuple of float
+        The doses compared (mg/kg).
+    n, responders : tuple of int
+        Patients assessed for response and responders per dose.
+    n_safety, events : tuple of int
+        Patients assessed for safety and patients with the safety event (here drug-related ILD) per dose.
+    result : dosecourse.utility.CUIResult
+        The CUI at the observed rates, with the chapter's desirabilities and weights.
+    prob_best : dosecourse.utility.ProbabilityBest
+        Posterior probability that each dose has the higher CUI.
+    flip : float
+        The efficacy weight above which the higher dose would have the higher CUI.
+    """
+
+    doses: tuple[float, ...]
+    n: tuple[int, ...]
+    responders: tuple[int, ...]
+    n_safety: tuple[int, ...]
+    events: tuple[int, ...]
+    result: u.CUIResult
+    prob_best: u.ProbabilityBest
+    flip: float
+
+
+@lru_cache(maxsize=1)
+def real_case() -> RealCase:
+    """DESTINY-Lung02 scored with the chapter's CUI, ILD in the place of the DLT rate.
+
+    The counts are the published rates times the arm sizes (49.0% of 102 = 50, 56.0% of 50 = 28; ILD 12.9% of
+    101 = 13 and 28.0% of 50 = 14, as reported), from :func:`dosecourse.expansion_cases.case`.  The desirability
+    functions and weights are the chapter's (:func:`base_desirabilities`, :data:`BASE_WEIGHTS`): a teaching
+    choice, not the sponsor's or the FDA's analysis.
+
+    Returns
+    -------
+    RealCase
+
+    Examples
+    --------
+    >>> rc = real_case()
+    >>> rc.responders, rc.events, rc.result.best.dose
+    ((50, 28), (13, 14), 5.4)
+    """
+    c = cases.case(REAL_CASE)
+    doses = tuple(float(a.dose.split()[0]) for a in c.arms)
+    n = tuple(a.n for a in c.arms)
+    responders = tuple(int(round(a.response_rate * a.n)) for a in c.arms)
+    n_safety = tuple(a.safety_n for a in c.arms)
+    events = tuple(int(round(a.safety_rate * a.safety_n)) for a in c.arms)
+    weights, desirs = dict(BASE_WEIGHTS), base_desirabilities()
+    rates = {"efficacy": np.divide(responders, n), "toxicity": np.divide(events, n_safety)}
+    result = u.cui(rates, weights, desirs, doses=doses)
+    prob_best = u.probability_best(n, responders, events, weights, desirs, n_draws=N_DRAWS, seed=SEED,
+                                   doses=doses, n_toxicity=n_safety)
+    flip = u.weight_breakpoints(rates, desirs, doses=doses).breakpoints
+    return RealCase(doses, n, responders, n_safety, events, result, prob_best, float(flip[0]))
+
+
+def real_case_table(lang: str = "en") -> pd.DataFrame:
+    """The CUI table of :func:`real_case` (:func:`dosecourse.utility.cui_table`, with the probability best).
+
+    Parameters
+    ----------
+    lang : {"en", "zh-tw"}
+        Reader's language.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per dose.
+    """
+    rc = real_case()
+    return u.cui_table(rc.result, rc.prob_best, lang=check_lang(lang))
+
+
 def numbers() -> dict[str, float | int]:
     """Every number the chapter's prose glues, by name (checked in
     ``tests/chapters/test_clinical_utility_index.py``).
@@ -730,5 +818,13 @@ def numbers() -> dict[str, float | int]:
     ex3 = u.boin12_utility_as_cui(EX3_UTILITIES)
     ex3_u = u.expected_utility(p_e, p_t, EX3_UTILITIES)
     out.update(cui_ex3_interaction=ex3.interaction, cui_ex3_u100=ex3_u[2], cui_ex3_u200=ex3_u[3])
+    rc = real_case()
+    (de_lo, de_hi), (dt_lo, dt_hi) = rc.result.desirability
+    out.update(cui_rc_n_lo=rc.n[0], cui_rc_n_hi=rc.n[1], cui_rc_x_lo=rc.responders[0], cui_rc_x_hi=rc.responders[1],
+               cui_rc_m_lo=rc.n_safety[0], cui_rc_m_hi=rc.n_safety[1], cui_rc_y_lo=rc.events[0],
+               cui_rc_y_hi=rc.events[1], cui_rc_cui_lo=rc.result.values[0], cui_rc_cui_hi=rc.result.values[1],
+               cui_rc_pbest_lo=rc.prob_best.probability[0], cui_rc_flip=rc.flip,
+               cui_rc_de_gain=de_hi - de_lo, cui_rc_dt_loss=dt_lo - dt_hi,
+               cui_rc_orr_gain=100 * (rc.responders[1] / rc.n[1] - rc.responders[0] / rc.n[0]))
     return {k: v if isinstance(v, int) else float(v) for k, v in out.items()}
 

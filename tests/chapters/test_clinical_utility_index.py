@@ -7,6 +7,8 @@ Sources: hand calculation from the chapter's definitions.
 * Weight breakpoints: equate the lines CUI_j(w) = d_Tj + w (d_Ej - d_Tj) of two doses.
 * BOIN12 utilities (100, 40, 60, 0): Lin et al., JCO Precis Oncol 2020;4:1393 (doi:10.1200/PO.20.00257).
 * Posterior probabilities: an independent Monte Carlo with our own Beta draws and another seed.
+* Real case: DESTINY-Lung02 (Goto et al., J Clin Oncol 2023;41:4852, doi:10.1200/JCO.23.01361, PMID 37694347):
+  ORR 49.0% of 102 and 56.0% of 50; drug-related ILD 12.9% of 101 and 28.0% of 50 (as reported).
 """
 
 from __future__ import annotations
@@ -214,3 +216,35 @@ def test_the_widget_fits_its_budget_and_follows_the_model():
     fig = w.render(1, "zh-tw", w.values(n_per_dose=60))
     assert len(fig.axes) == 2
     plt.close(fig)
+
+
+def test_real_case_destiny_lung02_by_hand():
+    # counts that reproduce the published percentages to their printed precision
+    assert (N["cui_rc_x_lo"], N["cui_rc_n_lo"], N["cui_rc_x_hi"], N["cui_rc_n_hi"]) == (50, 102, 28, 50)
+    assert (N["cui_rc_y_lo"], N["cui_rc_m_lo"], N["cui_rc_y_hi"], N["cui_rc_m_hi"]) == (13, 101, 14, 50)
+    assert (round(100 * 50 / 102, 1), round(100 * 28 / 50, 1)) == (49.0, 56.0)
+    assert (round(100 * 13 / 101, 1), round(100 * 14 / 50, 1)) == (12.9, 28.0)
+    de = [min(1.0, (50 / 102 - 0.1) / 0.4), min(1.0, (28 / 50 - 0.1) / 0.4)]   # 0.9755, 1 (capped at 50%)
+    dt = [(0.4 - 13 / 101) / 0.35, (0.4 - 14 / 50) / 0.35]                     # 0.7751, 0.3429
+    cui = [0.6 * e + 0.4 * x for e, x in zip(de, dt)]
+    assert (N["cui_rc_cui_lo"], N["cui_rc_cui_hi"]) == pytest.approx(cui, abs=1e-12)
+    assert N["cui_rc_de_gain"] == pytest.approx(de[1] - de[0]) and N["cui_rc_dt_loss"] == pytest.approx(dt[0] - dt[1])
+    assert N["cui_rc_orr_gain"] == pytest.approx(100 * (28 / 50 - 50 / 102))
+    # the two CUI lines d_T + w (d_E - d_T) cross where w = (dt0 - dt1) / ((dt0 - dt1) + (de1 - de0))
+    flip = (dt[0] - dt[1]) / ((dt[0] - dt[1]) + (de[1] - de[0]))
+    assert N["cui_rc_flip"] == pytest.approx(flip, abs=1e-12) and N["cui_rc_flip"] > 0.9
+
+
+def test_real_case_probability_best_by_independent_draws():
+    rng = np.random.default_rng(99)
+    draws = 400_000
+    p_e = rng.beta(1 + np.array([50, 28]), 1 + np.array([52, 22]), size=(draws, 2))
+    p_t = rng.beta(1 + np.array([13, 14]), 1 + np.array([88, 36]), size=(draws, 2))
+    d = chapter.base_desirabilities()
+    cui = 0.6 * d["efficacy"](p_e) + 0.4 * d["toxicity"](p_t)
+    p = float(np.mean(cui[:, 0] > cui[:, 1]))
+    se = np.sqrt(p * (1 - p) / N["cui_n_draws"])   # the chapter's Monte Carlo error dominates
+    assert abs(N["cui_rc_pbest_lo"] - p) < 4 * se
+    table = chapter.real_case_table()
+    assert table.shape[0] == 2 and table.iloc[:, -1].tolist() == pytest.approx(
+        [N["cui_rc_pbest_lo"], 1 - N["cui_rc_pbest_lo"]])
