@@ -38,6 +38,7 @@ from .. import _validate
 from ..biomarkers import BiomarkerModel, BODSimulation, simulate_bod_estimation
 from ..i18n import check_lang, t
 from . import style
+from .large_molecule_antagonists import ES2017, TURNER2018
 from .widgets import Choice, LiveWidget, Part, Slider
 
 DEFAULT_MODEL = BiomarkerModel(e0=0.0, emax=100.0, ed50=20.0, hill=1.0)
@@ -371,4 +372,10 @@ def numbers() -> dict[str, float | int]:
         "bm_ex1_ed95": model.optimal_dose(0.95), "bm_ex1_steep_bod": bod_steep,
         "bm_ex2_se": DEFAULT_NOISE_SD / N_LARGE ** 0.5, "bm_ex2_right": 100 * precise.p_correct,
         "bm_ex2_high_right": 100 * high_only.p_correct, "bm_ex2_high_edge": 100 * high_only.p_grid_edge,
+        # a real plateau: pembrolizumab's ex vivo target engagement in KEYNOTE-001 (Elassaiss-Schaap et al. 2017)
+        # and overall survival across 2-10 mg/kg (Turner et al. 2018), the published values of Part IV's chapter
+        "bm_pem_saturation": ES2017["saturation_from"], "bm_pem_dose95": ES2017["dose_95"],
+        "bm_pem_te95": ES2017["te_95"], "bm_pem_hi_dose": 10.0,
+        "bm_pem_fold": 10.0 / ES2017["dose_95"], "bm_pem_hr": TURNER2018["hr_mel"],
+        "bm_pem_hr_lo": TURNER2018["lo_mel"], "bm_pem_hr_hi": TURNER2018["hi_mel"],
     }

@@ -188,3 +188,13 @@ def test_site_html_shows_the_default_state_inline(monkeypatch):
     html = chapter.widget("en")._repr_mimebundle_()["text/html"]
     assert html.count('<img class="cw-figure"') == 1 and 'data-widget="biomarkers"' in html
     assert "34.6" in html
+
+
+def test_real_plateau_pembrolizumab_published_values():
+    # Elassaiss-Schaap et al., CPT Pharmacometrics Syst Pharmacol 2017;6:21 (PMC5270295), abstract: target
+    # engagement saturates from 1 mg/kg Q3W; 2 mg/kg Q3W gives 95% at steady state.  Turner et al., Clin Cancer Res
+    # 2018;24:5841, abstract: OS hazard ratio per dose 0.98 (95% CI 0.94-1.02) in melanoma, 2 to 10 mg/kg Q3W.
+    n = chapter.numbers()
+    assert (n["bm_pem_saturation"], n["bm_pem_dose95"], n["bm_pem_te95"]) == (1.0, 2.0, 95.0)
+    assert n["bm_pem_fold"] == 10.0 / 2.0 == n["bm_pem_hi_dose"] / n["bm_pem_dose95"]
+    assert (n["bm_pem_hr"], n["bm_pem_hr_lo"], n["bm_pem_hr_hi"]) == (0.98, 0.94, 1.02)
