@@ -147,7 +147,8 @@ def text(value: object, name: str) -> str:
 
 def real_array(values: object, name: str, *, minimum: float | None = None, maximum: float | None = None,
                strict_minimum: bool = False, ndim: int | None = None, length: int | None = None,
-               nonempty: bool = False, increasing: bool = False, max_size: int | None = None) -> np.ndarray:
+               nonempty: bool = False, increasing: bool = False, max_size: int | None = None,
+               allow_infinite: bool = False) -> np.ndarray:
     """Return ``values`` (a number or an array of any shape) as a float array of finite numbers.
 
     Parameters
@@ -164,6 +165,8 @@ def real_array(values: object, name: str, *, minimum: float | None = None, maxim
         Require at least one element; require a strictly increasing 1-D array.
     max_size : int, optional
         Largest number of elements accepted.
+    allow_infinite : bool
+        Accept infinite elements (a documented value such as "never reached"); NaN is refused all the same.
 
     Examples
     --------
@@ -185,7 +188,9 @@ def real_array(values: object, name: str, *, minimum: float | None = None, maxim
         raise ValueError(f"{name} must not be empty")
     if max_size is not None and arr.size > max_size:
         raise ValueError(f"{name} may hold at most {max_size:,} values; got {arr.size:,}")
-    if not np.all(np.isfinite(arr)):
+    if allow_infinite and np.any(np.isnan(arr)):
+        raise ValueError(f"{name} must hold numbers (infinity allowed, not NaN); got {_shown(values)}")
+    if not allow_infinite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must hold finite numbers (no NaN or infinity); got {_shown(values)}")
     if minimum is not None:
         bad = arr <= minimum if strict_minimum else arr < minimum
@@ -239,6 +244,24 @@ def whole_array(values: object, name: str, *, minimum: int | None = 0, ndim: int
         bound = "negative" if minimum == 0 else f"below {minimum}"
         raise ValueError(f"{name} must not be {bound}; got {_shown(np.asarray(values).tolist())}")
     return a.astype(np.int64)
+
+
+def flags(values: object, name: str, *, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Return ``values`` as a boolean array (True/False values only, not 0/1), of ``shape`` if given.
+
+    Examples
+    --------
+    >>> flags([True, False], "response").tolist()
+    [True, False]
+    """
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be an array of True/False values; got {_shown(values)}")
+    a = np.asarray(values)
+    if a.dtype != bool:
+        raise TypeError(f"{name} must be an array of True/False values; got {_shown(values)}")
+    if shape is not None and a.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}; got {a.shape}")
+    return a
 
 
 def sequence(value: object, name: str) -> tuple:

@@ -969,6 +969,27 @@ class CytokineResult:
     params: CytokineParameters
     method: str
 
+    def __post_init__(self) -> None:
+        time = _validate.real_array(self.time, "time", minimum=0.0, ndim=1, nonempty=True, increasing=True,
+                                    max_size=_validate.MAX_GRID)
+        n = time.size
+        _validate.real_array(self.concentration, "concentration", minimum=0.0, ndim=1, length=n)
+        _validate.real_array(self.stimulus, "stimulus", minimum=0.0, maximum=1.0, ndim=1, length=n)
+        # R lies in (0, 1]; the reference ODE solver may overshoot 1 by its tolerance
+        _validate.real_array(self.responsiveness, "responsiveness", minimum=0.0, strict_minimum=True,
+                             maximum=1.0 + 1e-8, ndim=1, length=n)
+        _validate.real_array(self.cytokine, "cytokine", minimum=0.0, ndim=1, length=n)
+        _validate.positive(self.peak_cytokine, "peak_cytokine", allow_zero=True)
+        _validate.number(self.peak_time, "peak_time", minimum=float(time[0]), maximum=float(time[-1]))
+        for name in ("time_to_target_dose", "time_to_target_exposure"):  # inf: never (documented)
+            value = getattr(self, name)
+            if not (isinstance(value, (float, np.floating)) and value == math.inf):
+                _validate.positive(value, name, allow_zero=True)
+        _validate.probability(self.crs_probability, "crs_probability", open_interval=False)
+        _validate.instance(self.schedule, "schedule", Schedule)
+        _validate.instance(self.params, "params", CytokineParameters)
+        _validate.one_of(self.method, "method", METHODS)
+
     def peak_between(self, start: float, end: float) -> float:
         """Largest IL-6 (pg/mL) on the grid in the window ``start <= t <= end`` (days).
 

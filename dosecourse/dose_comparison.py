@@ -1139,6 +1139,21 @@ class Study211Check:
     source: str
     confirm: tuple[str, ...]
 
+    def __post_init__(self) -> None:
+        _counts(self.x_low, self.n_low, "x_low", "n_low")
+        _counts(self.x_high, self.n_high, "x_high", "n_high")
+        _validate.instance(self.result, "result", NIResult)
+        _validate.probability(self.power_if_equal, "power_if_equal", open_interval=False)
+        _validate.positive(self.published_or, "published_or")
+        ci = _validate.real_array(self.published_or_ci, "published_or_ci", minimum=0.0, strict_minimum=True,
+                                  ndim=1)
+        if ci.size != 2 or ci[0] > ci[1]:
+            raise ValueError(f"published_or_ci must be the interval (lower, upper) with lower <= upper; got "
+                             f"{ci.tolist()}")
+        _validate.text(self.source, "source")
+        for item in _validate.sequence(self.confirm, "confirm"):
+            _validate.text(item, "confirm item")
+
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """The data used, the analysis and the conclusion as a two-column table.
 

@@ -264,6 +264,36 @@ def model_mean(model: str, dose: float | Sequence[float], params: Sequence[float
     return _mean(model, d, par, off_v, scal_v, nodes_v)
 
 
+def _labels(value: object, name: str, size: int | None = None) -> tuple[str, ...]:
+    """Labels of shapes or contrasts: a non-empty list or tuple of strings (of ``size`` entries if given)."""
+    labels = tuple(_validate.text(x, f"{name} item") for x in _validate.sequence(value, name))
+    if not labels or (size is not None and len(labels) != size):
+        raise ValueError(f"{name} must hold {size if size else 'at least one'} label(s); got "
+                         f"{_validate._shown(labels)}")
+    return labels
+
+
+def _contrast_columns(value: object, name: str, k: int) -> np.ndarray:
+    """A contrast matrix: ``k`` rows (one per dose) and 1 to ``_MAX_MODELS`` columns, none of them zero."""
+    cmat = _validate.real_array(value, name, ndim=2)
+    if cmat.shape[0] != k or not 1 <= cmat.shape[1] <= _MAX_MODELS:
+        raise ValueError(f"{name} must have one row per dose ({k}) and 1 to {_MAX_MODELS} columns; got shape "
+                         f"{cmat.shape}")
+    if np.any(np.linalg.norm(cmat, axis=0) == 0):
+        raise ValueError(f"{name} must not have a column of zeros")
+    return cmat
+
+
+def _correlation(value: object, name: str, m: int) -> np.ndarray:
+    """An ``m`` x ``m`` correlation matrix: symmetric, unit diagonal, entries in [-1, 1]."""
+    r = _validate.real_array(value, name, ndim=2, minimum=-1.0 - 1e-12, maximum=1.0 + 1e-12)
+    if r.shape != (m, m):
+        raise ValueError(f"{name} must be a {m} x {m} matrix (one row and column per contrast); got shape {r.shape}")
+    if not np.allclose(np.diag(r), 1.0, rtol=0, atol=1e-10) or not np.allclose(r, r.T, rtol=0, atol=1e-10):
+        raise ValueError(f"{name} must be symmetric with a unit diagonal; got {_validate._shown(r.tolist())}")
+    return r
+
+
 def _model_name(model: object, name: str) -> str:
     _validate.text(model, name)
     return _validate.one_of(model, name, MODEL_NAMES)
@@ -538,12 +568,33 @@ class CandidateModels:
     scal: float
 
     def __post_init__(self) -> None:
-        n = len(self.labels)
-        if not (len(self.models) == len(self.guesses) == len(self.params) == n):
-            raise ValueError("labels, models, guesses and params must have one entry per candidate shape")
-        _validate.one_of(self.direction, "direction", ("increasing", "decreasing"))
-        for m in self.models:
+        d = _validate.real_array(self.doses, "doses", minimum=0.0, ndim=1, increasing=True,
+                                 max_size=_validate.MAX_DOSES)
+        if d.size < 2 or d[0] != 0:
+            raise ValueError(f"doses must start with placebo 0 and hold at least one active dose; got {d.tolist()}")
+        labels = _labels(self.labels, "labels")
+        n = len(labels)
+        models = _validate.sequence(self.models, "models")
+        guesses = _validate.sequence(self.guesses, "guesses")
+        params = _validate.sequence(self.params, "params")
+        if not (len(models) == len(guesses) == len(params) == n):
+            raise ValueError(f"labels, models, guesses and params must have one entry per candidate shape; got "
+                             f"{n}, {len(models)}, {len(guesses)} and {len(params)}")
+        for m, g, par in zip(models, guesses, params):
             _model_name(m, "models")
+            _validate.real_array(g, "guesses item", ndim=1)
+            par = _validate.real_array(par, "params item", ndim=1,
+                                       length=d.size if m == "linInt" else len(PARAMETER_NAMES[m]))
+            if m not in LINEAR_MODELS:
+                _check_nonlinear(m, par[2:], "params")
+        _validate.real_array(self.placebo_effect, "placebo_effect", ndim=1, length=n)
+        me = _validate.real_array(self.max_effect, "max_effect", ndim=1, length=n)
+        direction = _validate.one_of(self.direction, "direction", ("increasing", "decreasing"))
+        if np.any(me == 0) or np.any((me > 0) if direction == "decreasing" else (me < 0)):
+            raise ValueError(f"max_effect must be non-zero with the sign of the direction ({direction!r}); got "
+                             f"{me.tolist()}")
+        _validate.positive(self.off, "off")
+        _validate.number(self.scal, "scal", minimum=float(d[-1]))
 
     def mean(self, doses: Sequence[float] | None = None) -> np.ndarray:
         """Means of every shape at ``doses`` (default: the design's doses), shape ``(n_doses, n_shapes)``.
@@ -1287,9 +1338,22 @@ class OptimalContrasts:
     constrained: bool = False
 
     def __post_init__(self) -> None:
-        k, m = np.shape(self.contrasts)
-        if np.shape(self.doses) != (k,) or len(self.labels) != m or np.shape(self.correlation) != (m, m):
-            raise ValueError("doses, labels, contrasts and correlation of OptimalContrasts do not conform")
+        d = _validate.real_array(self.doses, "doses", minimum=0.0, ndim=1, increasing=True,
+                                 max_size=_validate.MAX_DOSES)
+        if d.size < 2:
+            raise ValueError(f"doses must hold at least two doses; got {d.tolist()}")
+        cmat = _contrast_columns(self.contrasts, "contrasts", d.size)
+        m = cmat.shape[1]
+        _labels(self.labels, "labels", m)
+        if (np.any(np.abs(cmat.sum(axis=0)) > 1e-8)
+                or np.any(np.abs(np.linalg.norm(cmat, axis=0) - 1.0) > 1e-8)):
+            raise ValueError("contrasts must have columns that sum to 0 and have unit length; got column sums "
+                             f"{_validate._shown(cmat.sum(axis=0).tolist())}")
+        mu = _validate.real_array(self.means, "means", ndim=2)
+        if mu.shape != cmat.shape:
+            raise ValueError(f"means must have the shape of contrasts {cmat.shape} (doses x shapes); got {mu.shape}")
+        _correlation(self.correlation, "correlation", m)
+        _validate.boolean(self.constrained, "constrained")
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """The contrast matrix: one row per dose, one column per shape.
@@ -1508,6 +1572,28 @@ class MCTResult:
     cov: np.ndarray
     kind: str
 
+    def __post_init__(self) -> None:
+        d = _validate.real_array(self.doses, "doses", minimum=0.0, ndim=1, increasing=True,
+                                 max_size=_validate.MAX_DOSES)
+        if d.size < 2 or d[0] != 0:
+            raise ValueError(f"doses must start with placebo 0 and hold at least one active dose; got {d.tolist()}")
+        cmat = _contrast_columns(self.contrasts, "contrasts", d.size)
+        m = cmat.shape[1]
+        _labels(self.labels, "labels", m)
+        _correlation(self.correlation, "correlation", m)
+        alt = _alternative(self.alternative)
+        _validate.real_array(self.t_stats, "t_stats", ndim=1, length=m,
+                             minimum=0.0 if alt == "two-sided" else None)  # two-sided: absolute values
+        _validate.probabilities(self.p_values, "p_values", length=m, open_interval=False)
+        _validate.probabilities(self.p_value_error, "p_value_error", length=m, open_interval=False)
+        if self.critical_value is not None:
+            _validate.number(self.critical_value, "critical_value")
+        _validate.probability(self.alpha, "alpha")
+        _df(self.df)
+        _validate.real_array(self.estimates, "estimates", ndim=1, length=d.size)
+        _covariance(self.cov, "cov", d.size)
+        _validate.one_of(self.kind, "kind", ("normal", "general"))
+
     @property
     def significant(self) -> tuple[str, ...]:
         """Labels of the contrasts significant at ``alpha`` (adjusted p-value below it), largest t first."""
@@ -1687,12 +1773,7 @@ def _contrast_matrix(contrasts: object, k: int) -> tuple[np.ndarray, tuple[str, 
     else:
         cmat = _validate.real_array(contrasts, "contrasts", ndim=2)
         labels = tuple(f"C{j + 1}" for j in range(cmat.shape[1]))
-    if cmat.shape[0] != k or cmat.shape[1] < 1 or cmat.shape[1] > _MAX_MODELS:
-        raise ValueError(f"contrasts must have one row per dose ({k}) and 1 to {_MAX_MODELS} columns; got shape "
-                         f"{cmat.shape}")
-    if np.any(np.linalg.norm(cmat, axis=0) == 0):
-        raise ValueError("contrasts must not have a column of zeros")
-    return cmat, labels
+    return _contrast_columns(cmat, "contrasts", k), labels
 
 
 def _mct(doses: np.ndarray, est: np.ndarray, S: np.ndarray, nu: float, cmat: np.ndarray,
@@ -2340,6 +2421,42 @@ class DoseResponseFit:
     scal: float | None = None
     bounds: np.ndarray | None = None
 
+    def __post_init__(self) -> None:
+        m = _model_name(self.model, "model")
+        kind = _validate.one_of(self.kind, "kind", ("normal", "general"))
+        d = _validate.real_array(self.doses, "doses", minimum=0.0, ndim=1, increasing=True,
+                                 max_size=_validate.MAX_DOSES)
+        if d.size < 2 or d[0] != 0:
+            raise ValueError(f"doses must start with placebo 0 and hold at least one active dose; got {d.tolist()}")
+        coefs = _validate.real_array(self.coefs, "coefs", ndim=1, length=_n_params(m, d.size))
+        if m not in LINEAR_MODELS:
+            _check_nonlinear(m, coefs[2:], "coefs")
+        _labels(self.names, "names", coefs.size)
+        _validate.positive(self.rss, "rss", allow_zero=True)
+        _validate.real_array(self.estimates, "estimates", ndim=1, length=d.size)
+        n_obs = _validate.integer(self.n_obs, "n_obs", minimum=1, maximum=_validate.MAX_PATIENTS * _validate.MAX_DOSES)
+        n = None if self.n is None else _validate.whole_array(self.n, "n", minimum=1, ndim=1, length=d.size)
+        if self.cov is not None:
+            _covariance(self.cov, "cov", d.size)
+        df = _df(self.df)
+        if kind == "normal":
+            if n is None or self.cov is not None or int(n.sum()) != n_obs or math.isinf(df):
+                raise ValueError("a normal fit needs n (patients per arm, summing to n_obs), finite df and no cov; "
+                                 f"got n={_validate._shown(self.n)}, n_obs={n_obs}, df={df:g}, cov given: "
+                                 f"{self.cov is not None}")
+        elif self.cov is None or n is not None or n_obs != d.size or not math.isinf(df):
+            raise ValueError("a general fit needs cov, n None, n_obs equal to the number of doses and df inf; got "
+                             f"cov given: {self.cov is not None}, n={_validate._shown(self.n)}, n_obs={n_obs}, "
+                             f"df={df:g}")
+        for value, label in ((self.off, "off"), (self.scal, "scal")):
+            if value is not None:
+                _validate.positive(value, label)
+        if self.bounds is not None:
+            if m in LINEAR_MODELS:
+                raise ValueError(f"bounds must be None for the {m} model (fitted by linear least squares); got "
+                                 f"{_validate._shown(self.bounds)}")
+            _bounds_for(m, self.bounds, float(d[-1]))
+
     @property
     def coef(self) -> dict[str, float]:
         """Parameters by name."""
@@ -2937,6 +3054,45 @@ class MCPModResult:
     dose_estimate: float | None
     direction: str
 
+    def __post_init__(self) -> None:
+        test = _validate.instance(self.test, "test", MCTResult)
+        fits = _validate.mapping(self.fits, "fits")
+        for key, fit in fits.items():
+            _model_name(key, "fits")
+            if _validate.instance(fit, f"fits[{key!r}]", DoseResponseFit).model != key:
+                raise ValueError(f"fits[{key!r}] must be a fit of the {key} model; got one of {fit.model}")
+        if bool(fits) != bool(np.any(test.p_values < test.alpha)):
+            raise ValueError("fits must hold a fit for each significant model class, and be empty when no contrast "
+                             f"of test is significant; got {len(fits)} fits")
+        sel = _validate.one_of(self.selection, "selection", SELECTIONS)
+        for label, values in (("criteria", self.criteria), ("weights", self.weights),
+                              ("dose_estimates", self.dose_estimates)):
+            if set(_validate.mapping(values, label)) != set(fits):
+                raise ValueError(f"{label} must have one entry per fitted model {sorted(fits)}; got "
+                                 f"{sorted(map(str, values))}")
+        for key, value in self.criteria.items():
+            _validate.number(value, f"criteria[{key!r}]")
+        w = np.array([_validate.probability(v, f"weights[{k!r}]", open_interval=False)
+                      for k, v in self.weights.items()])
+        if w.size and abs(w.sum() - 1.0) > 1e-9:
+            raise ValueError(f"weights must sum to 1; got {dict(self.weights)}")
+        if self.selected is not None:
+            _validate.one_of(self.selected, "selected", tuple(fits))
+        if (self.selected is None) != (sel in ("aveAIC", "aveBIC") or not fits):
+            raise ValueError(f"selected must name the chosen model under selection {sel!r} with fits, and be None "
+                             f"under model averaging or without fits; got {self.selected!r}")
+        dose_type = _validate.one_of(self.dose_type, "dose_type", ("TD", "ED"))
+        if dose_type == "TD":
+            _validate.positive(self.dose_level, "dose_level")
+        else:
+            _validate.probability(self.dose_level, "dose_level")
+        for key, value in self.dose_estimates.items():  # None: the model never reaches the effect
+            if value is not None:
+                _validate.positive(value, f"dose_estimates[{key!r}]", allow_zero=True)
+        if self.dose_estimate is not None:
+            _validate.positive(self.dose_estimate, "dose_estimate", allow_zero=True)
+        _validate.one_of(self.direction, "direction", ("increasing", "decreasing"))
+
     @property
     def significant(self) -> bool:
         """Whether the test found a dose-response signal (some adjusted p-value below alpha)."""
@@ -3369,10 +3525,11 @@ class MCPModBootstrap:
     dose_level : float
         Its ``delta`` or ``p``.
     samples : Mapping[str, ndarray]
-        Dose estimate of each fitted model in each replicate (NaN where the replicate's fit never reaches the
-        effect).
+        Dose estimate of each fitted model in each replicate (``inf`` where the replicate's fit never reaches the
+        effect: no dose does, so the smallest such dose is that of an empty set).
     combined : ndarray
-        The selected model's estimate in each replicate, or the weighted average (see :func:`bootstrap_mcpmod`).
+        The selected model's estimate in each replicate, or the weighted average (see :func:`bootstrap_mcpmod`);
+        ``inf`` where a model with positive weight never reaches the effect.
     chosen : Mapping[str, float]
         Share of replicates selecting each model (AIC/BIC), or the mean weights (averaging).
     doses : ndarray
@@ -3397,6 +3554,35 @@ class MCPModBootstrap:
     probs: tuple[float, ...]
     n_trials: int
     seed: int | None
+
+    def __post_init__(self) -> None:
+        dose_type = _validate.one_of(self.dose_type, "dose_type", ("TD", "ED"))
+        if dose_type == "TD":
+            _validate.positive(self.dose_level, "dose_level")
+        else:
+            _validate.probability(self.dose_level, "dose_level")
+        B = _validate.integer(self.n_trials, "n_trials", minimum=10, maximum=_MAX_BOOT)
+        samples = _validate.mapping(self.samples, "samples")
+        if not samples:
+            raise ValueError("samples must hold the dose estimates of at least one fitted model; got {}")
+        for key, values in samples.items():  # inf: the replicate's fit never reaches the effect
+            _model_name(key, "samples")
+            _validate.real_array(values, f"samples[{key!r}]", minimum=0.0, ndim=1, length=B, allow_infinite=True)
+        _validate.real_array(self.combined, "combined", minimum=0.0, ndim=1, length=B, allow_infinite=True)
+        chosen = _validate.mapping(self.chosen, "chosen")
+        if set(chosen) != set(samples):
+            raise ValueError(f"chosen must have one entry per model of samples {sorted(samples)}; got "
+                             f"{sorted(map(str, chosen))}")
+        shares = [_validate.probability(v, f"chosen[{k!r}]", open_interval=False) for k, v in chosen.items()]
+        if abs(sum(shares) - 1.0) > 1e-9:
+            raise ValueError(f"chosen must sum to 1 over the models; got {chosen}")
+        d = _validate.real_array(self.doses, "doses", minimum=0.0, ndim=1, nonempty=True, max_size=10_000)
+        curves = _validate.real_array(self.curves, "curves", ndim=2)
+        if curves.shape != (B, d.size):
+            raise ValueError(f"curves must have one row per replicate and one column per dose {(B, d.size)}; got "
+                             f"{curves.shape}")
+        _validate.real_array(self.probs, "probs", minimum=0.0, maximum=1.0, ndim=1, nonempty=True, max_size=100)
+        _validate.seed(self.seed)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """Quantiles of the dose estimate: one row per model and one for the selected/averaged estimate.
@@ -3531,7 +3717,7 @@ def bootstrap_mcpmod(result: MCPModResult, *, n_trials: int = 1000, doses: Seque
         else:
             vals = [_ed(name, row, result.dose_level, float(test.doses[-1]), fit.off, fit.scal, fit.nodes)
                     for row in par]
-        samples[name] = np.array([np.nan if v is None else v for v in vals])
+        samples[name] = np.array([math.inf if v is None else v for v in vals])
         if name in LINEAR_MODELS:
             curves[j] = np.stack([_mean(name, grid, row, fit.off, fit.scal, fit.nodes) for row in par]) \
                 if name == "linInt" else par @ _full_grad(name, grid, par[0], fit.off, fit.scal, fit.nodes).T
@@ -3547,9 +3733,10 @@ def bootstrap_mcpmod(result: MCPModResult, *, n_trials: int = 1000, doses: Seque
     else:
         e = np.exp(-0.5 * (crit - crit.mean(axis=1, keepdims=True)))
         w = e / e.sum(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore"):
-        combined = np.where(np.any(np.isnan(est) & (w > 0), axis=1), np.nan,
-                            np.nansum(np.where(w > 0, est, 0.0) * w, axis=1))
+    weighted = w > 0
+    reached = np.isfinite(est)
+    combined = np.where(np.any(weighted & ~reached, axis=1), math.inf,
+                        np.sum(np.where(weighted & reached, est, 0.0) * w, axis=1))
     curve = np.einsum("bj,jbg->bg", w, curves)
     chosen = {n: float(w[:, j].mean()) for j, n in enumerate(names)}
     return MCPModBootstrap(dose_type=result.dose_type, dose_level=result.dose_level,

@@ -261,6 +261,33 @@ class DossierTrial:
     n_per_arm: int
     seed: int | None = None
 
+    def __post_init__(self) -> None:
+        drug = _validate.instance(self.drug, "drug", FictionalDrug)
+        n = _validate.positive_int(self.n_per_arm, "n_per_arm", minimum=2, maximum=_validate.MAX_PATIENTS)
+        k = len(drug.doses)
+        m = k * n
+        arm = _validate.whole_array(self.arm, "arm", ndim=1, length=m)
+        if np.any(arm >= k) or np.any(np.bincount(arm, minlength=k) != n):
+            raise ValueError(f"arm must assign n_per_arm ({n}) patients to each of the {k} arms 0..{k - 1}; got "
+                             f"{_validate._shown(arm.tolist())}")
+        for name in ("cl", "auc", "dose_intensity"):
+            _validate.real_array(getattr(self, name), name, minimum=0.0, strict_minimum=True, ndim=1, length=m)
+        if np.any(self.dose_intensity > 1.0 + 1e-12):  # taken / cycles on, up to rounding
+            raise ValueError(f"dose_intensity must lie in (0, 1]; got {_validate._shown(self.dose_intensity.tolist())}")
+        _validate.real_array(self.inhibition, "inhibition", ndim=1, length=m)  # observed: may fall below 0
+        for name in ("response", "interrupted", "discontinued", "cycle1_event"):
+            _validate.flags(getattr(self, name), name, shape=(m,))
+        events = _validate.whole_array(self.n_events, "n_events", ndim=1, length=m)
+        reductions = _validate.whole_array(self.n_reductions, "n_reductions", ndim=1, length=m)
+        if np.any(events > drug.n_cycles) or np.any(reductions > np.minimum(events, len(drug.reduction_levels) - 1)):
+            raise ValueError("n_events and n_reductions must count at most one event per cycle and one reduction "
+                             "per event, down to the last reduction level")
+        cycles = _validate.whole_array(self.cycles_on, "cycles_on", minimum=1, ndim=1, length=m)
+        if np.any(cycles > drug.n_cycles):
+            raise ValueError(f"cycles_on must not exceed the drug's n_cycles ({drug.n_cycles}); got "
+                             f"{int(cycles.max())}")
+        _validate.seed(self.seed)
+
     @property
     def doses(self) -> tuple[float, ...]:
         """Starting doses, lowest first."""
@@ -376,8 +403,9 @@ class ArmSummary:
         Mean target inhibition (%).
     response : ndarray
         Response rate.
-    response_lower, response_upper : ndarray
-        95% Clopper-Pearson interval of the response rate (NaN for true values).
+    response_lower, response_upper : ndarray or None
+        Clopper-Pearson interval of the response rate; None for true values (:func:`true_outcomes`: a true rate
+        has no interval).
     cycle1_event, adverse_event, interruption, reduction, discontinuation : ndarray
         Shares of patients with an intolerable event in cycle 1, with any intolerable event, with an
         interruption, with at least one reduction and discontinuing for an adverse event.
@@ -392,14 +420,36 @@ class ArmSummary:
     auc_p95: np.ndarray
     inhibition: np.ndarray
     response: np.ndarray
-    response_lower: np.ndarray
-    response_upper: np.ndarray
+    response_lower: np.ndarray | None
+    response_upper: np.ndarray | None
     cycle1_event: np.ndarray
     adverse_event: np.ndarray
     interruption: np.ndarray
     reduction: np.ndarray
     discontinuation: np.ndarray
     dose_intensity: np.ndarray
+
+    def __post_init__(self) -> None:
+        k = _validate.real_array(self.doses, "doses", minimum=0.0, strict_minimum=True, ndim=1, nonempty=True,
+                                 increasing=True, max_size=_validate.MAX_DOSES).size
+        _validate.whole_array(self.n, "n", ndim=1, length=k)
+        q = [_validate.real_array(getattr(self, name), name, minimum=0.0, strict_minimum=True, ndim=1, length=k)
+             for name in ("auc_p05", "auc_median", "auc_p95")]
+        if np.any(q[0] > q[1]) or np.any(q[1] > q[2]):
+            raise ValueError("auc_p05, auc_median and auc_p95 must be ordered percentiles at every arm")
+        _validate.real_array(self.inhibition, "inhibition", ndim=1, length=k)  # observed: may fall below 0
+        for name in ("response", "cycle1_event", "adverse_event", "interruption", "reduction", "discontinuation",
+                     "dose_intensity"):  # shares in [0, 1]; the exact expectations may exceed 1 by rounding
+            _validate.real_array(getattr(self, name), name, minimum=0.0, maximum=1.0 + 1e-12, ndim=1, length=k)
+        if (self.response_lower is None) != (self.response_upper is None):
+            raise ValueError("response_lower and response_upper must both be given (an interval) or both be None "
+                             "(true values)")
+        if self.response_lower is not None:
+            lo = _validate.probabilities(self.response_lower, "response_lower", length=k, open_interval=False)
+            hi = _validate.probabilities(self.response_upper, "response_upper", length=k, open_interval=False)
+            if np.any(lo > self.response) or np.any(self.response > hi):
+                raise ValueError("response_lower <= response <= response_upper must hold at every arm; got "
+                                 f"{lo.tolist()}, {np.asarray(self.response).tolist()}, {hi.tolist()}")
 
     def attribute(self, name: str) -> np.ndarray:
         """The arm values of one of :data:`ATTRIBUTES`.
@@ -467,7 +517,7 @@ def true_outcomes(drug: FictionalDrug = DEFAULT_DRUG, *, nodes: int = _GH_NODES)
     Returns
     -------
     ArmSummary
-        Expected shares and means per arm; ``n`` is 0 and the response interval NaN.  The AUC quantiles are
+        Expected shares and means per arm; ``n`` is 0 and the response interval None.  The AUC quantiles are
         those of the log-normal distribution.
 
     Notes
@@ -539,10 +589,9 @@ def true_outcomes(drug: FictionalDrug = DEFAULT_DRUG, *, nodes: int = _GH_NODES)
     zq = norm.ppf([0.05, 0.5, 0.95])
     aucq = np.array([[d / (drug.cl * np.exp(-drug.omega_cl * zz)) for zz in zq] for d in drug.doses])
     k = len(drug.doses)
-    nan = np.full(k, np.nan)
     ae = np.array(out["ae"])
     return ArmSummary(drug.doses, _frozen(np.zeros(k), int), _frozen(aucq[:, 1]), _frozen(aucq[:, 0]),
-                      _frozen(aucq[:, 2]), _frozen(out["inh"]), _frozen(out["resp"]), _frozen(nan), _frozen(nan),
+                      _frozen(aucq[:, 2]), _frozen(out["inh"]), _frozen(out["resp"]), None, None,
                       _frozen(out["c1"]), _frozen(ae), _frozen(ae), _frozen(out["red"]), _frozen(out["disc"]),
                       _frozen(out["rdi"]))
 

@@ -282,7 +282,7 @@ def evaluate(doses, model: TargetWindowModel, n_cycles: int = 4, n_nodes: int = 
 
 
 def diminishing_return_dose(model: TargetWindowModel, min_gain: float = 0.05, factor: float = 2.0,
-                            bounds: tuple[float, float] = (1.0, 10_000.0)) -> float:
+                            bounds: tuple[float, float] = (1.0, 10_000.0)) -> float | None:
     """Smallest dose, above the steepest part of the curve, from which multiplying the dose by ``factor`` adds
     less than ``min_gain`` to the mean inhibition.
 
@@ -298,9 +298,10 @@ def diminishing_return_dose(model: TargetWindowModel, min_gain: float = 0.05, fa
 
     Returns
     -------
-    float
+    float or None
         The dose :math:`D^*` with :math:`\\bar I(f D^*) - \\bar I(D^*) = g`, the gain falling through ``min_gain``
-        above its maximum; NaN if the gain never exceeds ``min_gain`` or is still above it at ``bounds[1]``.
+        above its maximum; None (no such dose in ``bounds``) if the gain never exceeds ``min_gain`` or is still
+        above it at ``bounds[1]``.
 
     Notes
     -----
@@ -334,10 +335,10 @@ def diminishing_return_dose(model: TargetWindowModel, min_gain: float = 0.05, fa
     gains = gain(grid)
     top = int(np.argmax(gains))
     if gains[top] <= g:
-        return math.nan
+        return None
     below = np.nonzero(gains[top:] < g)[0]
     if below.size == 0:
-        return math.nan
+        return None
     j = top + int(below[0])
     root = brentq(lambda x: float(gain(x)[0]) - g, grid[j - 1], grid[j], xtol=1e-12)
     return float(math.exp(root))

@@ -103,10 +103,10 @@ def test_diminishing_return_dose_with_variability_against_brentq_on_quad():
     assert tw.diminishing_return_dose(m, 0.05) == pytest.approx(ref, rel=1e-7)
 
 
-def test_diminishing_return_dose_nan_cases():
+def test_diminishing_return_dose_undefined_cases_are_none():
     m = tw.TargetWindowModel(ec50=1.0, omega=0.0, exposure_per_dose=1.0)
-    assert math.isnan(tw.diminishing_return_dose(m, 0.5))  # a doubling never adds 0.5
-    assert math.isnan(tw.diminishing_return_dose(m, 0.05, bounds=(0.1, 2.0)))  # still steep at the top
+    assert tw.diminishing_return_dose(m, 0.5) is None  # a doubling never adds 0.5
+    assert tw.diminishing_return_dose(m, 0.05, bounds=(0.1, 2.0)) is None  # still steep at the top
 
 
 def test_bad_input_names_the_argument():

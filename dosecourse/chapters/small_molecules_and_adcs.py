@@ -121,8 +121,9 @@ def at(dose: float, exposure: str = "proportional", omega: str = "moderate") -> 
 
 
 @lru_cache(maxsize=16)
-def knee(exposure: str = "proportional", omega: str = "moderate") -> float:
-    """:func:`dosecourse.target_window.diminishing_return_dose` of the setting (mg), :data:`MIN_GAIN`."""
+def knee(exposure: str = "proportional", omega: str = "moderate") -> float | None:
+    """:func:`dosecourse.target_window.diminishing_return_dose` of the setting (mg), :data:`MIN_GAIN` (None: none
+    in the dose range)."""
     return tw.diminishing_return_dose(model(exposure, omega), MIN_GAIN, bounds=(1.0, 10_000.0))
 
 
@@ -159,7 +160,7 @@ def window_figure(exposure: str = "proportional", omega: str = "moderate", dose:
             label=t("sma_curve_reduction", lang, n=N_CYCLES))
     for a in (ax_e, ax):
         a.axvline(dose, color=style.GREY_DARK, lw=1.2)
-        if np.isfinite(d_star):
+        if d_star is not None:
             a.axvline(d_star, color=style.GREY, lw=1.0, ls=":")
     ax.plot([dose] * 3, [here["inhibition"], here["toxicity"], here["reduction"]], "o", color=style.GREY_DARK,
             ms=5)
@@ -167,7 +168,7 @@ def window_figure(exposure: str = "proportional", omega: str = "moderate", dose:
     ax.annotate(t("sma_chosen_text", lang, dose=f"{dose:g}"), xy=(dose, 0.99), xycoords=trans, xytext=(-3, 0),
                 textcoords="offset points", rotation=90, rotation_mode="anchor", ha="right", va="bottom",
                 color=style.GREY_DARK, fontsize=style.TINY_SIZE)
-    if np.isfinite(d_star):
+    if d_star is not None:
         ax.annotate(t("sma_knee_text", lang, dose=f"{d_star:.0f}"), xy=(d_star, 0.99), xycoords=trans,
                     xytext=(-3, 0), textcoords="offset points", rotation=90, rotation_mode="anchor", ha="right",
                     va="bottom", color=style.GREY, fontsize=style.TINY_SIZE)
@@ -251,8 +252,9 @@ def summary_text(dose: float = HIGH_DOSE, exposure: str = "proportional", omega:
                red=f"{100 * here['reduction']:.1f}"),
              t("sma_sum_half", lang, half=f"{dose / 2:g}",
                d_inh=f"{100 * (here['inhibition'] - half['inhibition']):.1f}",
-               d_red=f"{100 * (here['reduction'] - half['reduction']):.1f}"),
-             t("sma_sum_knee", lang, knee=f"{d_star:.0f}", g=f"{100 * MIN_GAIN:.0f}")]
+               d_red=f"{100 * (here['reduction'] - half['reduction']):.1f}")]
+    if d_star is not None:
+        lines.append(t("sma_sum_knee", lang, knee=f"{d_star:.0f}", g=f"{100 * MIN_GAIN:.0f}"))
     return "\n".join(lines)
 
 
