@@ -1,4 +1,4 @@
-"""Redraw time of every chapter widget in Jupyter: ``python benchmarks/bench_widgets.py [--states N]``.
+"""Redraw time of every chapter widget in Jupyter: ``python benchmarks/bench_widgets.py [--states N] [--only KEY ...]``.
 
 A redraw is what a reader waits for after moving a control: every output of the widget computed and drawn
 (``live_render`` of each part, as the Jupyter view calls it, so a figure reuses the layout of the previous figure
@@ -73,16 +73,22 @@ def main() -> None:
     """Time every registered widget and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--states", type=int, default=8, help="settings timed per widget")
+    parser.add_argument("--only", nargs="+", metavar="KEY", help="time only these widgets (registry keys)")
     args = parser.parse_args()
     load_all()
     rng = np.random.default_rng(2025)
     print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     print(f"{'widget':<40}{'median s':>10}{'max s':>10}  under {TARGET} s")
     slowest = 0.0
+    unknown = sorted(set(args.only or ()) - set(REGISTRY))
+    if unknown:
+        parser.error(f"unknown widget key(s) {unknown}; known: {sorted(REGISTRY)}")
     for key, widget in sorted(REGISTRY.items()):
+        timed = settings(widget, args.states, rng)   # drawn for every widget: --only times the same settings
+        if args.only and key not in args.only:
+            continue
         redraw(widget, widget.defaults, "en")          # imports and first-use costs, as when the page opens
-        times = [redraw(widget, values, lang) for values in settings(widget, args.states, rng)
-                 for lang in ("en",)]
+        times = [redraw(widget, values, lang) for values in timed for lang in ("en",)]
         slowest = max(slowest, max(times))
         print(f"{key:<40}{statistics.median(times):>10.3f}{max(times):>10.3f}  "
               f"{'yes' if max(times) < TARGET else 'NO'}")

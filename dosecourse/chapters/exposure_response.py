@@ -497,6 +497,7 @@ def widget_figure(strength: float, analysis: str, metric: str, responder: bool, 
     hx.axhline(0.0, color=style.VERMILLION, lw=1.4)
     hx.axhline(current.mean, color=colour, lw=1.6, ls="--")
     hx.set_ylim(*lim)
+    hx.tick_params(axis="y", labelleft=False)  # the slope scale of the left panel: its labels once, not twice
     hx.set_xlabel(t("erc_w_hist_axis", lang))
     hx.set_title(t("erc_w_hist_title", lang, strength=f"{strength:g}", pct=f"{100 * current.rejection_rate:.1f}"),
                  loc="left", fontsize=style.FONT_SIZE)
