@@ -558,7 +558,6 @@ def numbers() -> dict[str, float | int]:
         "lsa_share80_100_t": 100 * float(t80.fraction[i100]), "lsa_share90_100_t": 100 * float(t90.fraction[i100]),
         "lsa_share90_300": 100 * float(p90.fraction[i300]), "lsa_share90_600": 100 * float(p90.fraction[i600]),
         "lsa_share90_300_t": 100 * float(t90.fraction[i300]), "lsa_share90_600_t": 100 * float(t90.fraction[i600]),
-        "lsa_inh600": 100 * float(p90.typical_inhibition[i600]),
         "lsa_dose_90_80": d80, "lsa_dose_90_90": d90, "lsa_dose_90_90_t": d90_t,
         "lsa_dose_ratio": d90 / CASE_DOSE, "lsa_share_goal": 100 * SHARE,
         # published: epacadostat
