@@ -98,9 +98,9 @@ def test_largest_difference_from_dfcrm_is_far_below_1e6():
     assert worst < 5e-7
 
 
-def _quad_moments(skeleton, data, model, prior_var=1.34, intercept=3.0):
+def _quad_moments(skeleton, data, model, prior_var=1.34, intercept=3.0, limit=None):
     """Posterior mean and variance of beta by adaptive quadrature (scipy.integrate.quad, relative tolerance 1e-13),
-    independently of the package's grid."""
+    independently of the package's grid; with ``limit``, the moments' integrals stop at +-limit as dfcrm's do."""
     from scipy.integrate import quad
     from scipy.special import expit, logit
     s = np.asarray(skeleton)[np.asarray(data["levels"]) - 1]
@@ -112,9 +112,11 @@ def _quad_moments(skeleton, data, model, prior_var=1.34, intercept=3.0):
         return np.exp(-b * b / (2 * prior_var)) * np.prod(np.where(y == 1, p, 1 - w * p))
 
     opts = dict(epsabs=0, epsrel=1e-13, limit=500)
-    z = quad(density, -12, 12, **opts)[0]
-    m1 = quad(lambda b: b * density(b), -12, 12, **opts)[0] / z
-    m2 = quad(lambda b: b * b * density(b), -12, 12, **opts)[0] / z
+    wide = 10 * np.sqrt(prior_var) + 10
+    z = quad(density, -wide, wide, **opts)[0]
+    lo, hi = (-wide, wide) if limit is None else (-limit, limit)
+    m1 = quad(lambda b: b * density(b), lo, hi, **opts)[0] / z
+    m2 = quad(lambda b: b * b * density(b), lo, hi, **opts)[0] / z
     return m1, m2 - m1 ** 2
 
 
@@ -252,6 +254,23 @@ def test_waiting_decision_and_describe():
     assert DESIGN.replace(tite=False).next_dose(data).key == "titecrm_wait"
     assert DESIGN.next_dose(data).key in ("titecrm_model", "titecrm_no_skip")
     assert "linear weights" in DESIGN.describe() and "完成" in DESIGN.replace(tite=False).describe("zh-tw")
+
+
+# R: titecrm(sk, 0.25, rep(0, 8), lv2, followup=fu2, obswin=30, scale=sc)$estimate, $post.var for sc = 2, 3
+WIDE_PRIOR = [(2.0, 1.677803515206, 1.556076214174), (3.0, 2.488526947188, 3.267927220663)]
+
+
+@pytest.mark.parametrize("sd, beta, var", WIDE_PRIOR)
+def test_wide_prior_departs_from_dfcrm_by_its_truncation(sd, beta, var):
+    # dfcrm integrates beta * density only over [-10, 10] (the normalising constant over the real line): with a
+    # wide prior and no DLT the posterior reaches past 10 and dfcrm's mean falls short.  The package integrates
+    # over +-8 prior SD: it agrees with quadrature over the whole line, and dfcrm with quadrature cut at 10.
+    post = tite_crm_posterior(SK, 0.25, prior_var=sd ** 2, **C)
+    full = _quad_moments(SK, C, "empiric", sd ** 2)
+    cut = _quad_moments(SK, C, "empiric", sd ** 2, limit=10)
+    assert post.beta_mean == pytest.approx(full[0], abs=1e-9) and post.beta_var == pytest.approx(full[1], abs=1e-8)
+    assert cut[0] == pytest.approx(beta, abs=1e-6) and cut[1] == pytest.approx(var, abs=1e-6)
+    assert post.beta_mean - beta > 1e-6          # 6.5e-6 at sd 2, 9.9e-3 at sd 3
 
 
 # R (dfcrm 0.2-2.1), 2,000 simulated trials, 59 s:
