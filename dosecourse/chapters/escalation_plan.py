@@ -29,6 +29,9 @@ Simon R, Freidlin B, Rubinstein L, et al. Accelerated titration designs for phas
 oncology. J Natl Cancer Inst. 1997;89(15):1138-1147. doi:10.1093/jnci/89.15.1138
 Liu S, Yuan Y. Bayesian optimal interval designs for phase I clinical trials. J R Stat Soc Ser C Appl Stat.
 2015;64(3):507-523. doi:10.1111/rssc.12089
+Hutchings M, et al. Glofitamab, a novel, bivalent CD20-targeting T-cell-engaging bispecific antibody, induces
+durable complete remissions in relapsed or refractory B-cell lymphoma: a phase I trial. J Clin Oncol.
+2021;39(18):1959-1970. doi:10.1200/JCO.20.03175 (PMID 33739857, PMC8210975) (:data:`GLOFITAMAB`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .. import _validate, sentinel
+from .. import _validate, dose_grid, sentinel
 from .. import escalation as esc
 from ..i18n import check_lang, t
 from . import style
@@ -59,6 +62,15 @@ SEED: int = _validate.DEFAULT_SEED
 
 AT_N_TRIALS: int = 10_000
 """Simulated accelerated-titration trials."""
+
+GLOFITAMAB: Mapping[str, float] = MappingProxyType({
+    "pretreatment_mg": 1000.0, "pretreatment_days_before": 7, "lowest_mg": 0.005, "highest_mg": 30.0,
+    "n_multipatient": 171,
+})
+"""The real plan of the chapter, glofitamab's phase I trial (Hutchings et al. 2021, abstract on PMC8210975):
+obinutuzumab 1,000 mg seven days before the first glofitamab dose, glofitamab 0.005-30 mg, escalation steps by a
+Bayesian CRM with overdose control, initial single-patient cohorts, then 171 patients treated in multipatient
+cohorts with at least one dose."""
 
 DESIGNS: tuple[str, ...] = ("3+3", "BOIN", "CRM", "ATD")
 """The chapter's designs, keys of :data:`dosecourse.escalation.DESIGNS`, in the order they are drawn."""
@@ -677,6 +689,20 @@ def _widget_alt(lang: str, values: Mapping) -> str:
     return figure_alt(values["scenario"], values["start_dose"], values["design"], lang)
 
 
+def _prepare_trees() -> None:
+    """Build the outcome tree of every design's exact enumeration for every start dose of the widget's slider.
+
+    A tree depends on the design and the start dose, not on the scenario
+    (:data:`dosecourse.escalation.interval.PLANS`), so the Jupyter view builds them all when it opens and a
+    redraw only multiplies and sums path probabilities over a stored tree; the results are the same to the last
+    bit.  The operating characteristics computed on the way are not kept.
+    """
+    tox = SCENARIOS["target_4"]
+    for start in range(1, N_DOSES + 1):
+        for key in DESIGNS:
+            _design(key, start).exact(tox)
+
+
 widget = LiveWidget(
     "escalation_plan",
     controls=(
@@ -689,12 +715,14 @@ widget = LiveWidget(
            Part(_oc_part, ("design", "scenario", "start_dose")),
            Part(_figure_part, ("scenario", "start_dose", "design"), alt=_widget_alt)),
     columns=2,
+    prepare=_prepare_trees,
 )
 """Design, scenario, start dose and view in; out, three parts that each redraw only when their own controls move:
 the plan (:func:`plan_view`: design, view, start), the chosen design's operating characteristics
 (:func:`oc_table`: design, scenario, start) and :func:`oc_figure` of all four designs with the chosen one outlined
 (scenario, start, design).  On the site the start dose takes 1, 2 or 3 (48 figure states per language; in Jupyter
-the slider runs from 1 to 5)."""
+the slider runs from 1 to 5, and the view builds every design's outcome tree for the five start doses when it
+opens, :func:`_prepare_trees`)."""
 
 
 # ------------------------------------------------------------------------------------------------ numbers
@@ -741,4 +769,13 @@ def numbers() -> dict[str, float | int]:
     >>> numbers()["plan_n_pathways"], round(numbers()["plan_p_target_boin"], 3)
     (16, 0.548)
     """
-    return dict(_numbers())
+    out = dict(_numbers())
+    g = GLOFITAMAB
+    span = g["highest_mg"] / g["lowest_mg"]
+    levels = dose_grid.levels_to_reach(span, "doubling")
+    out.update(plan_glofit_gpt_mg=g["pretreatment_mg"], plan_glofit_gpt_days=int(g["pretreatment_days_before"]),
+               plan_glofit_lo_mg=g["lowest_mg"], plan_glofit_hi_mg=g["highest_mg"],
+               plan_glofit_n=int(g["n_multipatient"]), plan_glofit_span=span,
+               plan_glofit_doublings=dose_grid.steps_to_reach(span, "doubling"), plan_glofit_levels=levels,
+               plan_glofit_levels_pts=3 * levels)
+    return out

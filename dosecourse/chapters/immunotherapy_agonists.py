@@ -342,9 +342,10 @@ def time_course_figure(steps: str = "two_steps", interval: float = DEFAULT_INTER
         ax_r.plot(r.time[keep], r.responsiveness[keep], color=c, lw=lw)
         ax_c.plot(r.time[keep], r.concentration[keep], color=c, lw=lw)
     ax_i.plot([res.peak_time], [res.peak_cytokine], "o", color=colour, ms=6, zorder=5)
+    late = res.peak_time > 0.6 * t_end  # a late peak is labelled on its left, inside the Axes
     ax_i.annotate(t("iag_peak_note", lang, peak=_fmt(res.peak_cytokine), day=f"{res.peak_time:.1f}"),
-                  xy=(res.peak_time, res.peak_cytokine), xytext=(8, 4), textcoords="offset points",
-                  color=colour, fontsize=style.SMALL_SIZE)
+                  xy=(res.peak_time, res.peak_cytokine), xytext=(-8 if late else 8, 4), textcoords="offset points",
+                  ha="right" if late else "left", color=colour, fontsize=style.SMALL_SIZE)
     ax_i.axhline(PARAMS.crs_il6_50, color=style.VERMILLION, lw=1.0, ls="--")
     ax_i.text(t_end, PARAMS.crs_il6_50, t("iag_i50_text", lang, i50=_fmt(PARAMS.crs_il6_50)), ha="right",
               va="bottom", color=style.VERMILLION, fontsize=style.SMALL_SIZE)

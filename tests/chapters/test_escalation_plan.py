@@ -322,3 +322,22 @@ def test_every_control_changes_its_parts():
     assert not w.render(1, "en", base).equals(w.render(1, "en", {**base, "scenario": "target_2"}))
     assert not w.render(1, "en", base).equals(w.render(1, "en", {**base, "start_dose": 2}))
     assert not w.render(0, "en", base).equals(w.render(0, "en", {**base, "view": "table"}))
+
+
+def test_the_widgets_prepare_stores_every_tree_and_changes_no_number(monkeypatch):
+    """The Jupyter view builds every design's outcome tree for start doses 1-5 when it opens; a redraw then replays
+    a stored tree, with the numbers of an enumeration from scratch to the last bit."""
+    from dosecourse.escalation.interval import PLANS
+
+    assert chapter.widget.prepare is chapter._prepare_trees
+    chapter._prepare_trees()
+    for start in range(1, chapter.N_DOSES + 1):
+        for key in chapter.DESIGNS:
+            assert PLANS.get(chapter._design(key, start)) is not None, (key, start)
+    tox = chapter.SCENARIOS["target_2"]
+    stored = {(k, s): chapter._design(k, s).exact(tox) for k in chapter.DESIGNS for s in (2, 5)}
+    monkeypatch.setattr(PLANS, "get", lambda design: None)  # no stored tree: every enumeration from scratch
+    for (key, start), oc in stored.items():
+        fresh = chapter._design(key, start).exact(tox)
+        for field in ("selection", "patients", "dlts", "total_n", "no_selection", "stopped"):
+            assert np.array_equal(getattr(oc, field), getattr(fresh, field)), (key, start, field)

@@ -175,7 +175,9 @@ def _boxes(fig):
 
 @pytest.mark.parametrize("key, changed", [("designs_compared", {"mtd": 1.5, "steepness": 2.0}),
                                           ("backfill", {"scenario": 7, "n_cap_backfill": 21}),
-                                          ("why_dose_optimization", {"ed50": 88, "td50": 85})])
+                                          ("why_dose_optimization", {"ed50": 88, "td50": 85}),
+                                          ("large_molecule_antagonists", {"dose": 10.0, "tau": 42.0}),
+                                          ("lower_dose_enough", {"scenario": "minus5", "margin": 0.09})])
 def test_a_live_redraw_reuses_the_layout_and_draws_the_same_figure(key, changed):
     """In Jupyter a figure takes the layout of the previous one of its shape (no constrained layout at each
     redraw): the same artists and texts as the figure of the book, and no label running into another."""
@@ -196,3 +198,21 @@ def test_a_live_redraw_reuses_the_layout_and_draws_the_same_figure(key, changed)
         plt.close(live)
         plt.close(book)
     assert plt.get_fignums() == []
+
+
+def test_prepare_runs_once_before_the_first_live_redraw_and_never_for_the_site():
+    """``prepare`` (work no output depends on alone, e.g. outcome trees) runs when the Jupyter view first draws,
+    once per process; the site's states (``render``) never run it.  The first live redraw also freezes the objects
+    alive then out of the garbage collector's full collections."""
+    import gc
+
+    runs = []
+    w = LiveWidget("test_prepared", controls=(Slider("slope", "dose", 0.0, 2.0, 0.1, value=1.0, site=(1.0, 2.0)),),
+                   parts=(Part(_table, ("slope",)),), prepare=lambda: runs.append(len(runs)))
+    site = w.render(0, "en", w.defaults)
+    assert runs == []
+    first = w.live_render(0, "en", w.defaults)
+    assert runs == [0] and gc.get_freeze_count() > 0
+    w.live_render(0, "en", {"slope": 2.0})
+    assert runs == [0]
+    assert first.equals(site)
