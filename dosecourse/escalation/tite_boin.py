@@ -72,8 +72,10 @@ class TITEBOIN(_TimedDesign, BOIN):
     At the current dose, with n patients, y observed DLTs, m pending patients (no DLT yet, window not over)
     and standardized total follow-up time :math:`S = \\sum_{pending} u_i / W` (each pending patient's follow-up
     over the window), the pending outcomes are imputed by their expected values under a uniform time to DLT
-    within the window, with the DLT probability estimated as :math:`\\hat p = (y + \\phi/2)/(n - m + 1)` (a
-    Beta(:math:`\\phi/2, 1 - \\phi/2`) prior on the completed patients):
+    within the window, with the DLT probability estimated as :math:`\\hat p = (y + \\phi/2)/(n - m + 1)` (the
+    completed patients with a Beta(:math:`\\phi/2, 1 - \\phi/2`) prior).  The closed form below is the one that
+    reproduces the published decision table (see below); the derivation in Yuan et al. (2018) is reported, not
+    re-derived here:
 
     .. math::
 
