@@ -524,6 +524,24 @@ def _figure_part(lang: str, strength: float, analysis: str, metric: str, respond
 
 _DEPENDS = ("strength", "analysis", "metric", "responder")
 
+
+def _prepare_trials() -> None:
+    """Simulate the patients of every strength of the widget's slider, with and without the responder change, in
+    the one-dose and the randomized trial, and their exposure metrics (:data:`WIDGET_METRICS`).
+
+    The simulated trials depend on the strength and the responder change, not on the analysis or the metric, and
+    the curve of every setting needs the trials of all five strengths; so the Jupyter view simulates them when it
+    opens and a redraw only fits the logistic models.  They are the cached trials :func:`replicates` analyses: the
+    results are the same to the last bit.
+    """
+    for strength in STRENGTHS:
+        for responder in (False, True):
+            _cached_trials(scenario(strength, randomized=True, responder_change=responder), N_TRIALS, SEED)
+            trials = _cached_trials(scenario(strength, responder_change=responder), N_TRIALS, SEED)
+            for metric in WIDGET_METRICS:
+                trials.metric(metric)
+
+
 widget = LiveWidget(
     "exposure_response",
     controls=(
@@ -537,10 +555,12 @@ widget = LiveWidget(
     ),
     parts=(Part(_text_part, _DEPENDS), Part(_figure_part, _DEPENDS, alt=_widget_alt)),
     columns=2,
+    prepare=_prepare_trials,
 )
 """:func:`replicates` (:data:`N_TRIALS` trials, seed :data:`SEED`) from how strongly disease drives clearance,
 the analysis, the exposure metric and whether clearance falls after a response; :func:`widget_text` and
-:func:`widget_figure` out.  On the site: 5 strengths x 3 analyses x 2 metrics x 2 = 60 states per output."""
+:func:`widget_figure` out.  On the site: 5 strengths x 3 analyses x 2 metrics x 2 = 60 states per output (in
+Jupyter the same 60; the view simulates the trials of every strength when it opens, :func:`_prepare_trials`)."""
 
 
 # ------------------------------------------------------------------------------------------------ numbers
