@@ -9,11 +9,20 @@ clearance), :mod:`dosecourse.fih` (the MRSD and the ICH S9 start of the previous
 * :func:`step_risk_figure`: what one +33% or +100% step does on dose-response curves of different steepness;
 * :func:`below_active_figure` and :func:`explain`: the simulated number of patients treated below the active dose
   and the risk of the step that crosses it, the two outputs of :data:`widget`;
+* :data:`SOTORASIB`, :data:`SOTORASIB_ESCALATION_DOSES_MG`, :data:`SOTORASIB_PHASE1_N`: the real case, an
+  escalation in milligrams whose exposure was reported to stop rising;
 * :func:`numbers`: every number the prose glues.
 
 The chapter's molecule (invented for teaching) is the small molecule of the previous chapter: rat PK 0.1 L/h and
 0.5 L for 0.25 kg, oral bioavailability 0.5, NOAELs 50 mg/kg (rat) and 10 mg/kg (dog), AUC 60 mg*h/L at the rat
 NOAEL and an efficacious AUC of 25 mg*h/L per day.
+
+References
+----------
+Nakajima EC, et al. FDA Approval Summary: Sotorasib for KRAS G12C-Mutated Metastatic NSCLC. Clin Cancer Res.
+2022;28(8):1482-1486. doi:10.1158/1078-0432.CCR-21-3074 (PMC9012672).
+Hong DS, Fakih MG, Strickler JH, et al. KRAS G12C Inhibition with Sotorasib in Advanced Solid Tumors. N Engl J Med.
+2020;383(13):1207-1217. doi:10.1056/NEJMoa1917239 (PMID 32955176).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullLocator
 
 from .. import _validate, dose_grid, fih, pk
+from .. import expansion_cases as cases
 from ..i18n import check_lang, t
 from . import style
 from .widgets import Choice, LiveWidget, Part, Slider
@@ -64,6 +74,19 @@ P_LIMIT = 0.25
 """Highest acceptable risk at the next level (exercise 2)."""
 DLT_RATE_EX3 = 0.10
 """DLT rate below the active dose in exercise 3."""
+
+# ------------------------------------------------------------------------------------------------ the real case
+SOTORASIB: cases.SingleDoseApproval = cases.SOTORASIB
+"""Sotorasib's accelerated approval at 960 mg once daily: ORR 36% in 124 patients with NSCLC, 25-50% in the
+escalation cohorts at 180-960 mg, and the 960 vs 240 mg comparison required after approval (Nakajima et al. 2022,
+abstract and Table 4; read from ``dosecourse/data/expansion_cases.json``)."""
+SOTORASIB_ESCALATION_DOSES_MG: tuple[float, ...] = (180.0, 360.0, 720.0, 960.0)
+"""Once-daily doses of CodeBreaK 100's dose escalation (mg), as reported from Hong et al. 2020 (N Engl J Med
+383:1207-1217, doi:10.1056/NEJMoa1917239); the primary text was not read, so the prose calls them reported. The
+lowest and highest, 180 and 960 mg, are the range given in the FDA approval summary (Nakajima et al. 2022, Table 4)."""
+SOTORASIB_PHASE1_N = 129
+"""Patients in the phase 1 report (Hong et al. 2020; 59 with NSCLC, 42 with colorectal cancer, 28 with other
+tumours), as reported; not confirmed in the primary text."""
 
 SEED = 20250101
 """Seed of every simulation of the chapter."""
@@ -462,6 +485,17 @@ def numbers() -> dict[str, float | int]:
     out["expo_ex2_rmax_n1"] = dose_grid.max_step_ratio(P_CURRENT, P_LIMIT, 1.0)
     q = dose_grid.expansion_probability(DLT_RATE_EX3, 3)
     out["expo_ex3_q"] = q
+    s, d = SOTORASIB, SOTORASIB_ESCALATION_DOSES_MG
+    out.update({
+        "expo_soto_dose": s.approved_dose_mg, "expo_soto_cmp_dose": s.comparison_dose_mg,
+        "expo_soto_orr_pct": 100 * s.orr, "expo_soto_n": s.n,
+        "expo_soto_esc_lo_pct": 100 * s.escalation_orr_range[0],
+        "expo_soto_esc_hi_pct": 100 * s.escalation_orr_range[1],
+        "expo_soto_phase1_n": SOTORASIB_PHASE1_N,
+        **{f"expo_soto_d{i + 1}": dose for i, dose in enumerate(d)},
+        **{f"expo_soto_step{i + 1}": d[i + 1] / d[i] for i in range(len(d) - 1)},
+        "expo_soto_span": d[-1] / d[0], "expo_soto_cmp_ratio": s.approved_dose_mg / s.comparison_dose_mg,
+    })
     out["expo_ex3_mean"] = _below_active(fold, "doubling", DLT_RATE_EX3).mean_patients
     out["expo_ex3_expected"] = _below_active(fold, "doubling").mean_levels * 3 * (1 + q)
     return out

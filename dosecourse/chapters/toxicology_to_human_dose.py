@@ -10,6 +10,7 @@ it in the reader's language:
   recommended starting dose (MRSD) and, when given, the pharmacologically active dose (PAD), on one log axis;
 * :data:`widget`: the dog NOAEL, the species used and the safety factor of the worked example in; the steps of
   :meth:`dosecourse.fih.MRSDResult.explain` and :func:`hed_figure` out;
+* :data:`LE_TOURNEAU_2010`: the record of real first-in-human starts of molecularly targeted agents;
 * :func:`numbers`: every number the prose glues.
 
 The widget keeps the worked example's rat NOAEL (50 mg/kg) and PAD (0.2 mg/kg) fixed.  The chapter's old widget
@@ -25,6 +26,9 @@ Therapeutics in Adult Healthy Volunteers. July 2005.
 Nair AB, Jacob S. A simple practice guide for dose conversion between animals and human. J Basic Clin Pharm.
 2016;7(2):27-31. doi:10.4103/0976-0105.177703
 ICH S9. Nonclinical Evaluation for Anticancer Pharmaceuticals. 2009.
+Le Tourneau C, Stathis A, Vidal L, Moore MJ, Siu LL. Choice of starting dose for molecularly targeted agents
+evaluated in first-in-human phase I cancer clinical trials. J Clin Oncol. 2010;28(8):1401-1407.
+doi:10.1200/JCO.2009.25.9606 (PMID 20124167).
 """
 
 from __future__ import annotations
@@ -60,6 +64,15 @@ ONCOLOGY_STD10_RAT_MG_PER_KG = 150.0
 
 ONCOLOGY_HNSTD_DOG_MG_PER_KG = 30.0
 """Dog HNSTD of the same molecule in the ICH S9 example, mg/kg (invented)."""
+
+LE_TOURNEAU_2010: Mapping[str, float] = MappingProxyType({
+    "trials": 81, "agents": 60, "species_specified": 57, "rodent": 29, "nonrodent": 28, "start_above_mtd": 3,
+    "median_levels": 5, "levels_min": 1, "levels_max": 14, "median_ratio": 12, "ratio_max": 300,
+})
+"""Reports of 81 first-in-human phase I trials of 60 molecularly targeted agents given alone (Le Tourneau et al.
+2010, abstract of PubMed 20124167): 57 named the animal model of the start, 29 a rodent and 28 a non-rodent; the
+start exceeded the human MTD in 3 trials; median 5 dose levels (range 1-14) and a median ratio of 12 (range < 1 to
+300) from the start to the MTD or maximum administered dose."""
 
 EXERCISE_REASON = "metabolite profile closest to human"
 """The reason given for overriding the species in exercise 1 (the species override needs one)."""
@@ -347,4 +360,11 @@ def numbers() -> dict[str, float]:
                tox_ex2_mgkg=ex2.dose_mg_per_kg,
                # The dog sets the S9 start when HNSTD x Km(dog) / 6 is below the rat's candidate.
                tox_ex2_threshold=s9.candidates_mg_per_m2["rat"] * 6 / fih.km_factor("dog"))
+
+    lt = LE_TOURNEAU_2010
+    out.update({f"tox_lt_{k}": v for k, v in lt.items()})
+    out.update(tox_lt_rodent_pct=100 * lt["rodent"] / lt["species_specified"],
+               tox_lt_over_pct=100 * lt["start_above_mtd"] / lt["trials"],
+               # The S9/MRSD factor of the worked example as a share of the median climb, on a log scale.
+               tox_lt_s9_share_pct=100 * np.log(out["tox_s9_over_mrsd"]) / np.log(lt["median_ratio"]))
     return {k: float(v) for k, v in out.items()}

@@ -119,6 +119,29 @@ def test_exercise_numbers_by_hand():
     assert abs(N["expo_ex3_mean"] - exact) < 0.3
 
 
+def test_sotorasib_case_as_published():
+    # Transcribed from the FDA approval summary (Nakajima EC, et al. Clin Cancer Res 2022;28(8):1482-1486,
+    # doi:10.1158/1078-0432.CCR-21-3074, PMC9012672), abstract and Table 4: accelerated approval at 960 mg once
+    # daily, ORR 36% in 124 patients with NSCLC; ORRs of 25-50% at 180-960 mg in the dose escalation; a comparison
+    # of 960 mg with 240 mg required after approval.
+    assert (N["expo_soto_dose"], N["expo_soto_cmp_dose"], N["expo_soto_n"]) == (960, 240, 124)
+    assert N["expo_soto_orr_pct"] == pytest.approx(36.0, abs=1e-9)
+    assert (N["expo_soto_esc_lo_pct"], N["expo_soto_esc_hi_pct"]) == pytest.approx((25.0, 50.0), abs=1e-9)
+    assert chapter.SOTORASIB.escalation_dose_range_mg == (180, 960)
+    # As reported from the phase 1 paper (Hong DS, et al. N Engl J Med 2020;383(13):1207-1217,
+    # doi:10.1056/NEJMoa1917239), not read in the primary text: 180, 360, 720 and 960 mg in 129 patients.
+    assert [N[f"expo_soto_d{i}"] for i in (1, 2, 3, 4)] == [180.0, 360.0, 720.0, 960.0]
+    assert N["expo_soto_phase1_n"] == 129 == 59 + 42 + 28
+    # The ends of the reported escalation are the summary's dose range.
+    assert (N["expo_soto_d1"], N["expo_soto_d4"]) == chapter.SOTORASIB.escalation_dose_range_mg
+    # Derived by hand: steps 360/180 = 2, 720/360 = 2, 960/720 = 4/3 (doubling, doubling, +33%); the span
+    # 960/180 = 16/3 = 5.33; the comparison 960/240 = 4.
+    assert (N["expo_soto_step1"], N["expo_soto_step2"]) == (2.0, 2.0)
+    assert N["expo_soto_step3"] == pytest.approx(4 / 3, rel=1e-12)
+    assert N["expo_soto_span"] == pytest.approx(16 / 3, rel=1e-12)
+    assert N["expo_soto_cmp_ratio"] == 4.0
+
+
 def _literal_assignments(cell_source: str) -> dict[str, object]:
     """Names bound to literal values at the top level of a cell (``a, b = 1, 2`` included)."""
     found = {}

@@ -65,7 +65,8 @@ def test_exercise_numbers():
 
 
 def test_numbers_are_plain_floats():
-    assert len(N) == 33 and all(type(v) is float for v in N.values())
+    # 33 of the worked examples and exercises, 14 of the Le Tourneau 2010 record (11 published, 3 derived).
+    assert len(N) == 47 and all(type(v) is float for v in N.values())
 
 
 # --- the Km table -----------------------------------------------------------------------------------------------
@@ -172,3 +173,22 @@ def test_every_widget_state_differs_from_its_neighbours():
         texts = {text_of("en", **{control.name: v}) for v in control.values}
         assert len(texts) == len(control.values), control.name
 
+
+
+def test_le_tourneau_record_as_published_and_derived_by_hand():
+    # Transcribed from the abstract of Le Tourneau C, et al. J Clin Oncol 2010;28(8):1401-1407
+    # (doi:10.1200/JCO.2009.25.9606, PubMed 20124167): 81 trials of 60 agents; 57 named the model, 29 (51%) rodent,
+    # 28 (49%) non-rodent; start above the human MTD in 3 (3.7%) of 81; median 5 levels (1 to 14); median ratio 12
+    # (< 1 to 300).
+    n = chapter.numbers()
+    got = [n[f"tox_lt_{k}"] for k in ("trials", "agents", "species_specified", "rodent", "nonrodent",
+                                      "start_above_mtd", "median_levels", "levels_min", "levels_max",
+                                      "median_ratio", "ratio_max")]
+    assert got == [81, 60, 57, 29, 28, 3, 5, 1, 14, 12, 300]
+    assert n["tox_lt_rodent"] + n["tox_lt_nonrodent"] == n["tox_lt_species_specified"]
+    # By hand: 29/57 = 50.9% (the paper rounds to 51%); 3/81 = 3.70% (3.7%).
+    assert round(n["tox_lt_rodent_pct"]) == 51 and n["tox_lt_rodent_pct"] == pytest.approx(50.877, abs=1e-3)
+    assert round(n["tox_lt_over_pct"], 1) == 3.7
+    # The worked example's S9 start over its MRSD is 2.430 / 0.5405 = 4.5; ln 4.5 / ln 12 = 1.504 / 2.485 = 60.5%.
+    assert n["tox_s9_over_mrsd"] == pytest.approx(4.5, rel=1e-9)
+    assert n["tox_lt_s9_share_pct"] == pytest.approx(100 * 1.5040774 / 2.4849066, rel=1e-6)
