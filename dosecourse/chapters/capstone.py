@@ -75,6 +75,14 @@ PLAN_SCENARIOS: Mapping[str, tuple[float, ...]] = MappingProxyType({
 """Scenarios of the plan, written before the trial: what the animal data suggest (MTD at 640 mg), a steeper rise
 (MTD at 320 mg), a safe drug (every dose below the target) and a drug toxic from the start."""
 
+ALTERNATIVES: Mapping[str, esc.Design] = MappingProxyType({
+    "target20": esc.BOIN(0.20, len(cd.DOSES), cohort_size=3, n_cohorts=10),
+    "cohort2": esc.BOIN(TARGET, len(cd.DOSES), cohort_size=2, n_cohorts=15),
+    "tpt": esc.ThreePlusThree(len(cd.DOSES)),
+})
+"""Other plans the model answer of step 2 compares with :data:`PLAN` (BOIN with target 0.20; BOIN in 15 cohorts of
+two; the 3+3), on the same scenarios and judged against the same target of 0.25."""
+
 BACKFILL_DOSES: tuple[float, ...] = (160.0, 320.0, 480.0)
 """Backfill doses of the model answer (cleared by the escalation, below the selected dose)."""
 
@@ -1122,7 +1130,7 @@ def numbers() -> dict[str, float | int | str]:
     bf_n, bf_x = bf.counts("response")
     fits = er_fits()
     res = cui_result()
-    plan = cui_result(source="assumed")
+    plan_cui = cui_result(source="assumed")
     cuts = breakpoints().breakpoints
     assumed = assumed_attributes()
     tr = cd.reveal(TARGET)
@@ -1160,8 +1168,7 @@ def numbers() -> dict[str, float | int | str]:
         "cap_w_eff": W_EFFICACY, "cap_cui_low": float(res.values[0]), "cap_cui_high": float(res.values[1]),
         "cap_cui_best": float(res.best.dose), "cap_cui_flip": float(cuts[0]),
         "cap_cui_obs_flips": int(breakpoints(source="observed").breakpoints.size),
-        "cap_cui_plan_low": float(plan.values[0]), "cap_cui_plan_high": float(plan.values[1]),
-        "cap_cui_plan_best": float(plan.best.dose),
+        "cap_cui_plan_best": float(plan_cui.best.dose),
         "cap_as_tox_low": 100 * float(assumed["toxicity"][0]), "cap_as_tox_high": 100 * float(assumed["toxicity"][1]),
         "cap_as_resp_low": 100 * float(assumed["response"][0]),
         "cap_as_resp_high": 100 * float(assumed["response"][1]),
@@ -1185,17 +1192,23 @@ def numbers() -> dict[str, float | int | str]:
         "cap_true_resp_gain": 100 * float(tr.response[DOSES.index(PAIRS[DEFAULT_PAIR][1])]
                                           - tr.response[DOSES.index(PAIRS[DEFAULT_PAIR][0])]),
         "cap_true_dlt_mtd": 100 * float(tr.dlt[tr.mtd - 1]), "cap_true_resp_max": 100 * float(tr.response.max()),
-        "cap_true_resp_80": 100 * float(tr.response[0]),
         "cap_over_limit": 100 * OVERDOSE_LIMIT, "cap_plateau_limit": 100 * PLATEAU_LIMIT, "cap_gain": 100 * GAIN,
         "cap_gain_limit": 100 * GAIN_LIMIT, "cap_plateau_rate": 100 * ASSUMED["plateau"][0],
-        "cap_sickness_cl": cd.DEFAULT_MODEL.sickness_on_cl, "cap_tox_cycles": cd.DEFAULT_MODEL.tox_cycles,
+        "cap_tox_cycles": cd.DEFAULT_MODEL.tox_cycles,
     }
-    for name, tox_s in PLAN_SCENARIOS.items():
-        sm = _summary(PLAN, tox_s)
-        out[f"cap_oc_{name}_pcs"] = 100 * sm.pcs
-        out[f"cap_oc_{name}_over"] = 100 * (sm.select_overdose or 0.0)
-        out[f"cap_oc_{name}_none"] = 100 * sm.no_selection
-        out[f"cap_oc_{name}_n"] = sm.total_n
+    plan = {name: _summary(PLAN, PLAN_SCENARIOS[name]) for name in ("animals", "steep", "toxic")}
+    out.update({"cap_oc_animals_pcs": 100 * plan["animals"].pcs,
+                "cap_oc_animals_over": 100 * (plan["animals"].select_overdose or 0.0),
+                "cap_oc_steep_over": 100 * (plan["steep"].select_overdose or 0.0),
+                "cap_oc_toxic_none": 100 * plan["toxic"].no_selection})
+    alt = {(key, name): _summary(ALTERNATIVES[key], PLAN_SCENARIOS[name]) for key in ALTERNATIVES
+           for name in ("animals", "steep")}
+    out.update({"cap_alt_target20_steep_over": 100 * (alt["target20", "steep"].select_overdose or 0.0),
+                "cap_alt_target20_animals_pcs": 100 * alt["target20", "animals"].pcs,
+                "cap_alt_cohort2_steep_over": 100 * (alt["cohort2", "steep"].select_overdose or 0.0),
+                "cap_alt_tpt_steep_over": 100 * (alt["tpt", "steep"].select_overdose or 0.0),
+                "cap_alt_tpt_animals_pcs": 100 * alt["tpt", "animals"].pcs,
+                "cap_alt_tpt_animals_n": alt["tpt", "animals"].total_n})
     for name, p in ASSUMED.items():
         out[f"cap_exp_{name}_high"] = 100 * float(rex.selection_probabilities(list(p), N_PER_ARM, MARGIN)[1])
     return out

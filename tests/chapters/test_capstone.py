@@ -71,15 +71,42 @@ def test_boin_boundaries_by_closed_form():
     assert N["cap_max_n"] == 30 == N["cap_cohort"] * N["cap_n_cohorts"]
 
 
+PLANS = {"plan": chapter.PLAN, **chapter.ALTERNATIVES}
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
 @pytest.mark.parametrize("scenario", list(chapter.PLAN_SCENARIOS))
-def test_exact_operating_characteristics_agree_with_simulation(scenario):
-    tox = chapter.PLAN_SCENARIOS[scenario]
-    sim = chapter.PLAN.operating_characteristics(list(tox), method="simulate", n_trials=20_000, seed=11).summary(0.25)
-    for key, name in (("pcs", "pcs"), ("over", "select_overdose"), ("none", "no_selection")):
-        exact = N[f"cap_oc_{scenario}_{key}"] / 100
-        se = max(sim.se.get(name) or 0.0, math.sqrt(max(exact * (1 - exact), 1e-4) / 20_000))
-        assert abs((getattr(sim, name) or 0.0) - exact) <= 4.5 * se, (scenario, name)
-    assert N[f"cap_oc_{scenario}_n"] == pytest.approx(sim.total_n, abs=4.5 * max(sim.se["total_n"], 0.01))
+def test_exact_operating_characteristics_agree_with_simulation(plan, scenario):
+    design, tox = PLANS[plan], chapter.PLAN_SCENARIOS[scenario]
+    exact = design.operating_characteristics(list(tox)).summary(0.25)
+    assert exact.exact
+    sim = design.operating_characteristics(list(tox), method="simulate", n_trials=20_000, seed=11).summary(0.25)
+    for name in ("pcs", "select_overdose", "no_selection"):
+        e = getattr(exact, name) or 0.0
+        se = max(sim.se.get(name) or 0.0, math.sqrt(max(e * (1 - e), 1e-4) / 20_000))
+        assert abs((getattr(sim, name) or 0.0) - e) <= 4.5 * se, (plan, scenario, name)
+    assert exact.total_n == pytest.approx(sim.total_n, abs=4.5 * max(sim.se["total_n"], 0.01))
+
+
+def test_glued_operating_characteristics_are_the_exact_summaries():
+    def s(design, name):
+        return design.operating_characteristics(list(chapter.PLAN_SCENARIOS[name])).summary(0.25)
+
+    assert N["cap_oc_animals_pcs"] == pytest.approx(100 * s(chapter.PLAN, "animals").pcs)
+    assert N["cap_oc_animals_over"] == pytest.approx(100 * s(chapter.PLAN, "animals").select_overdose)
+    assert N["cap_oc_steep_over"] == pytest.approx(100 * s(chapter.PLAN, "steep").select_overdose)
+    assert N["cap_oc_toxic_none"] == pytest.approx(100 * s(chapter.PLAN, "toxic").no_selection)
+    alt = chapter.ALTERNATIVES
+    assert N["cap_alt_target20_steep_over"] == pytest.approx(100 * s(alt["target20"], "steep").select_overdose)
+    assert N["cap_alt_target20_animals_pcs"] == pytest.approx(100 * s(alt["target20"], "animals").pcs)
+    assert N["cap_alt_cohort2_steep_over"] == pytest.approx(100 * s(alt["cohort2"], "steep").select_overdose)
+    assert N["cap_alt_tpt_steep_over"] == pytest.approx(100 * s(alt["tpt"], "steep").select_overdose)
+    assert N["cap_alt_tpt_animals_pcs"] == pytest.approx(100 * s(alt["tpt"], "animals").pcs)
+    assert N["cap_alt_tpt_animals_n"] == pytest.approx(s(alt["tpt"], "animals").total_n)
+    # what the prose says of them
+    assert N["cap_alt_target20_steep_over"] < N["cap_oc_steep_over"] < N["cap_alt_cohort2_steep_over"]
+    assert N["cap_alt_target20_animals_pcs"] < N["cap_oc_animals_pcs"]
+    assert N["cap_alt_tpt_animals_pcs"] < N["cap_oc_animals_pcs"] and N["cap_alt_tpt_animals_n"] < N["cap_max_n"]
 
 
 def test_check_plan_flags_a_plan_that_overdoses():
@@ -143,6 +170,8 @@ def test_expansion_counts_intervals_and_selection_by_hand():
     assert N["cap_inh_low"] == pytest.approx(ex.inhibition[low].mean())
     bf = chapter.backfill()
     assert N["cap_bf_total"] == 3 * 6 == bf.dose.size and N["cap_bf_resp"] == int(bf.response.sum())
+    assert (N["cap_dlt_low"], N["cap_dlt_high"]) == (int(ex.dlt[low].sum()), int(ex.dlt[~low].sum()))
+    assert (N["cap_rat_noael"], N["cap_dog_noael"]) == (30, 5)
 
 
 def _p_select_higher(p1, p2, n, margin):
@@ -178,7 +207,9 @@ def test_cui_and_its_flip_weight_by_hand():
     d_t = 1 - ta / 0.6
     flip = (d_t[1] - d_t[0]) / ((d_r[0] - d_r[1]) - (d_t[0] - d_t[1]))
     assert N["cap_cui_flip"] == pytest.approx(flip, rel=1e-9)
-    assert (N["cap_cui_plan_low"], N["cap_cui_plan_high"]) == pytest.approx(tuple(_cui(ra, ta, 0.5)))
+    plan = chapter.cui_result(source="assumed")
+    assert tuple(plan.values) == pytest.approx(tuple(_cui(ra, ta, 0.5)))
+    assert N["cap_cui_plan_best"] == (320.0 if _cui(ra, ta, 0.5)[0] >= _cui(ra, ta, 0.5)[1] else 640.0)
     lo, hi = chapter.cui_result(w_efficacy=flip - 0.01, source="assumed"), \
         chapter.cui_result(w_efficacy=flip + 0.01, source="assumed")
     assert (float(lo.best.dose), float(hi.best.dose)) == (320.0, 640.0)
@@ -273,7 +304,7 @@ def test_every_glued_name_exists_and_every_number_is_glued():
         nb = read_notebook(BOOK / lang / "capstone" / "capstone.ipynb")
         text = "\n".join(cell_source(c) for c in nb["cells"])
         used = set(re.findall(r"\{glue:text\}`([a-z0-9_]+):", text))
-        assert used <= set(N), sorted(used - set(N))
+        assert used == set(N), (sorted(used - set(N)), sorted(set(N) - used))
     assert all(isinstance(v, (int, float)) and math.isfinite(v) for v in N.values())
 
 
@@ -302,7 +333,7 @@ def test_widget_fits_the_budget_and_renders_every_state():
         for _key, values in w.part_states(0):
             assert "mg" in w.render(0, lang, values)
     alt = w.alt_text(1, "en", w.defaults)
-    assert f"{N['cap_cui_plan_low']:.3f}" in alt and f"{N['cap_cui_low']:.3f}" in alt
+    assert f"{chapter.cui_result(source='assumed').values[0]:.3f}" in alt and f"{N['cap_cui_low']:.3f}" in alt
 
 
 def test_justification_assembles_the_readers_choices():
