@@ -1211,4 +1211,8 @@ def numbers() -> dict[str, float | int | str]:
                 "cap_alt_tpt_animals_n": alt["tpt", "animals"].total_n})
     for name, p in ASSUMED.items():
         out[f"cap_exp_{name}_high"] = 100 * float(rex.selection_probabilities(list(p), N_PER_ARM, MARGIN)[1])
+        out[f"cap_half_{name}_high"] = 100 * float(rex.selection_probabilities(list(p), N_PER_ARM // 2, MARGIN)[1])
+    on_truth = PLAN.operating_characteristics(list(tr.dlt))
+    out.update({"cap_half_n": N_PER_ARM // 2, "cap_truth_sel_mtd": 100 * float(on_truth.selection[tr.mtd - 1]),
+                "cap_truth_sel_below": 100 * float(on_truth.selection[tr.mtd - 2])})
     return out

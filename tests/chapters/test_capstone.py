@@ -380,3 +380,15 @@ def test_check_expansion_flags_small_arms_by_the_double_binomial_sum():
     assert (plateau > 0.20 or rising < 0.60) and "flagged" in text.splitlines()[-1]
     assert "flagged" not in chapter.check_expansion(lang="en")
     assert (N["cap_over_limit"], N["cap_plateau_limit"], N["cap_gain"], N["cap_gain_limit"]) == (25, 20, 15, 60)
+
+
+def test_half_arms_and_the_plan_on_the_truth():
+    for name, (p1, p2) in chapter.ASSUMED.items():
+        assert N[f"cap_half_{name}_high"] / 100 == pytest.approx(_p_select_higher(p1, p2, 20, 0.10), abs=1e-12)
+    assert N["cap_half_plateau_high"] > N["cap_exp_plateau_high"]
+    assert N["cap_half_rising_high"] < N["cap_exp_rising_high"]
+    tr = cd.reveal()
+    sim = chapter.PLAN.operating_characteristics(list(tr.dlt), method="simulate", n_trials=20_000, seed=3)
+    for level, key in ((tr.mtd, "cap_truth_sel_mtd"), (tr.mtd - 1, "cap_truth_sel_below")):
+        p = N[key] / 100
+        assert abs(sim.selection[level - 1] - p) < 4.5 * math.sqrt(p * (1 - p) / 20_000)
