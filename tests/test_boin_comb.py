@@ -24,7 +24,13 @@ import pytest
 from scipy.optimize import minimize
 
 from dosecourse.escalation.boin import BOIN
-from dosecourse.escalation.boin_comb import BOINComb, CombOperatingCharacteristics, _biviso, _r_round
+from dosecourse.escalation.boin_comb import (
+    BOINComb,
+    CombOperatingCharacteristics,
+    _biviso,
+    _biviso_dykstra,
+    _r_round,
+)
 
 REFERENCE = Path(__file__).parent / "reference"
 CASES = json.loads((REFERENCE / "boin_comb_cases.json").read_text())
@@ -194,7 +200,7 @@ def test_r_round_matches_r():
     np.testing.assert_array_equal(_r_round(x, 2), [0.12, 0.14, 0.14, 0.88, 0.28, 0.0, 0.01, 1.0, 2.67])
 
 
-@pytest.mark.parametrize("shape", [(2, 3), (3, 3), (3, 5), (4, 4)])
+@pytest.mark.parametrize("shape", [(2, 3), (3, 3), (3, 5), (4, 4), (3, 7), (5, 5)])  # (5, 5): Dykstra
 def test_biviso_is_the_weighted_least_squares_monotone_fit(shape):
     rng = np.random.default_rng(sum(shape))
     for _ in range(5):
@@ -211,6 +217,13 @@ def test_biviso_is_the_weighted_least_squares_monotone_fit(shape):
                        constraints=cons, method="SLSQP", options={"ftol": 1e-14, "maxiter": 500})
         np.testing.assert_allclose(fit.ravel(), res.x, atol=2e-5)
         assert np.sum(w * (fit - v) ** 2) <= res.fun + 1e-10
+
+
+def test_the_two_isotonic_algorithms_agree():
+    rng = np.random.default_rng(11)
+    for shape in ((3, 5), (4, 5)):
+        v, w = rng.uniform(0, 1, (200,) + shape), rng.uniform(0.1, 20, (200,) + shape)
+        np.testing.assert_allclose(_biviso_dykstra(v, w), _biviso(v, w), atol=1e-10)
 
 
 def test_more_dlts_never_move_higher():
@@ -274,7 +287,7 @@ def test_bad_input_is_refused_clearly():
     with pytest.raises(ValueError, match="p_saf"):
         BOINComb(0.3, (3, 5), p_saf=0.29)
     with pytest.raises(ValueError, match="n_doses"):
-        BOINComb(0.3, (8, 8))
+        BOINComb(0.3, (11, 3))
     with pytest.raises(ValueError, match="true_tox"):
         design.simulate(np.full((3, 4), 0.2), n_trials=10, seed=1)
 
@@ -291,3 +304,96 @@ def test_operating_characteristics_validate_themselves():
         CombOperatingCharacteristics(**{**fields, "dlts": oc.patients + 1})
     again = BOINComb(0.3, (2, 3), n_cohorts=8).simulate([[0.05, 0.1, 0.2], [0.1, 0.3, 0.5]], n_trials=300, seed=5)
     np.testing.assert_array_equal(oc.selection, again.selection)
+
+
+# ---------------------------------------------------------------------------------------------- get.oc.comb
+def _grid(values: list[float], rows: int, cols: int) -> np.ndarray:
+    """An R matrix printed by dput (column-major) as a rows x cols array."""
+    return np.array(values).reshape(cols, rows).T
+
+
+GET_OC_COMB = {
+    # get.oc.comb(target=0.3, p.true=p, ncohort=20, cohortsize=3, n.earlystop=12, startdose=c(1,1), ntrial=10000,
+    #             seed=6) with p the help page's 3 x 5 matrix; $selpercent, $npatients, $ntox (dput), $percentstop
+    "help page 3x5": dict(
+        target=0.3, settings=dict(n_cohorts=20, n_earlystop=12),
+        p=[[0.01, 0.03, 0.10, 0.20, 0.30], [0.03, 0.05, 0.15, 0.30, 0.60], [0.08, 0.10, 0.30, 0.60, 0.75]],
+        sel=[0.01, 0.08, 0.6, 0.06, 0.27, 8.05, 1.18, 7.92, 48.15, 4.59, 20.01, 2.32, 5.71, 1.04, 0.01],
+        npat=[3.1, 1.68, 1.05, 1.69, 1.9, 3.4, 1.36, 3.59, 7.94, 1.4, 3.56, 3.18, 0.92, 1.11, 0.2],
+        ntox=[0.03, 0.05, 0.09, 0.05, 0.09, 0.33, 0.14, 0.53, 2.38, 0.28, 1.06, 1.93, 0.28, 0.67, 0.15],
+        stop=0.0, totaln=36.1, pcs=73.9),
+    # get.oc.comb(target=0.25, p.true=p, ncohort=15, cohortsize=3, startdose=c(1,1), extrasafe=TRUE, ntrial=10000,
+    #             seed=6), p = rbind(c(.05,.10,.20,.30), c(.10,.20,.30,.45), c(.20,.30,.45,.60))
+    "3x4 extrasafe": dict(
+        target=0.25, settings=dict(n_cohorts=15, extrasafe=True),
+        p=[[0.05, 0.10, 0.20, 0.30], [0.10, 0.20, 0.30, 0.45], [0.20, 0.30, 0.45, 0.60]],
+        sel=[0.01, 3.21, 13.87, 3.11, 21.34, 17.45, 12.4, 15.46, 2.93, 7.2, 2.32, 0.07],
+        npat=[4.96, 4.67, 4.03, 4.63, 7.12, 5.33, 4.03, 4.18, 2.32, 1.7, 1.28, 0.49],
+        ntox=[0.24, 0.46, 0.81, 0.45, 1.42, 1.6, 0.79, 1.25, 1.05, 0.52, 0.57, 0.29],
+        stop=0.63, totaln=44.7, pcs=87.7),
+    # get.oc.comb(target=0.3, p.true=p, ncohort=10, cohortsize=3, ntrial=10000, seed=6),
+    # p = rbind(c(.30,.45,.55), c(.45,.55,.65), c(.55,.65,.75)): (1, 1) is the MTD, everything above is too toxic
+    "3x3 toxic": dict(
+        target=0.3, settings=dict(n_cohorts=10),
+        p=[[0.30, 0.45, 0.55], [0.45, 0.55, 0.65], [0.55, 0.65, 0.75]],
+        sel=[56.24, 11.49, 0.93, 11.13, 1.48, 0.09, 0.97, 0.07, 0],
+        npat=[17.06, 3.94, 0.46, 3.88, 0.7, 0.06, 0.45, 0.06, 0],
+        ntox=[5.1, 1.77, 0.26, 1.75, 0.38, 0.04, 0.25, 0.04, 0],
+        stop=17.6, totaln=26.6, pcs=56.2),
+}
+R_TRIALS = 10_000
+RULES_UNDER_TEST = ("next.comb", "get.oc.comb")
+
+
+@pytest.mark.parametrize("name", list(GET_OC_COMB))
+def test_simulated_operating_characteristics_match_get_oc_comb(name):
+    """Within 3 Monte Carlo SE, both sides' (10,000 trials each; R's SE of means from this side's SD)."""
+    ref = GET_OC_COMB[name]
+    p = np.array(ref["p"])
+    rows, cols = p.shape
+    design = BOINComb(ref["target"], p.shape, rules="get.oc.comb", **ref["settings"])
+    oc = design.simulate(p, n_trials=10_000, seed=2025)
+    r_sel = _grid(ref["sel"], rows, cols)
+    se = 100 * np.sqrt(oc.selection / 100 * (1 - oc.selection / 100) / oc.n_trials
+                       + r_sel / 100 * (1 - r_sel / 100) / R_TRIALS)
+    rounding = 0.005                                   # R prints the percentages and means to 2 decimals
+    assert np.all(np.abs(oc.selection - r_sel) <= 3 * se + rounding), (oc.selection, r_sel)
+    for mine, mine_se, key in ((oc.patients, oc.patients_se, "npat"), (oc.dlts, oc.dlts_se, "ntox")):
+        both = mine_se * np.sqrt(1 + oc.n_trials / R_TRIALS)
+        assert np.all(np.abs(mine - _grid(ref[key], rows, cols)) <= 3 * both + rounding), (key, mine)
+    q, r = oc.no_selection / 100, ref["stop"] / 100
+    assert abs(oc.no_selection - ref["stop"]) <= 300 * math.sqrt(q * (1 - q) / 1e4 + r * (1 - r) / R_TRIALS) + 0.01
+    assert abs(oc.total_n - ref["totaln"]) <= 3 * oc.total_n_se * math.sqrt(2) + 0.05
+    pcs_se = 100 * math.sqrt(ref["pcs"] / 100 * (1 - ref["pcs"] / 100) * 2 / 1e4)
+    assert abs(oc.correct_selection(ref["target"]) - ref["pcs"]) <= 3 * pcs_se + 0.05
+
+
+def test_vectorised_simulation_equals_trial_by_trial_conduct():
+    """simulate() (lockstep over trials) against trials run one by one with next_dose() and select()."""
+    p = np.array([[0.05, 0.15, 0.30], [0.15, 0.30, 0.50]])
+    for rules in RULES_UNDER_TEST:
+        design = BOINComb(0.3, (2, 3), n_cohorts=8, n_earlystop=9, rules=rules)
+        oc = design.simulate(p, n_trials=20_000, seed=3)
+        rng = np.random.default_rng(4)
+        count, selected, patients = 1500, np.zeros((2, 3)), np.zeros((2, 3))
+        for _ in range(count):
+            n, y, dose = np.zeros((2, 3), int), np.zeros((2, 3), int), (1, 1)
+            for _cohort in range(design.n_cohorts):
+                a, b = dose[0] - 1, dose[1] - 1
+                n[a, b] += 3
+                y[a, b] += rng.binomial(3, p[a, b])
+                dose = design.next_dose(n, y, dose, seed=rng)
+                if dose is None:
+                    break
+            toxic_start = dose is None and design._decide(n, y, (a + 1, b + 1))[2] != "comb_stop_earlystop"
+            mtd = None if toxic_start else design.select(n, y)
+            if mtd is not None:
+                selected[mtd[0] - 1, mtd[1] - 1] += 1
+            patients += n
+        loop_sel = 100 * selected / count
+        se = 100 * np.sqrt(loop_sel / 100 * (1 - loop_sel / 100) / count + oc.selection / 100 * (1 - oc.selection / 100)
+                           / oc.n_trials)
+        assert np.all(np.abs(loop_sel - oc.selection) <= 3 * se + 1e-9), (rules, loop_sel, oc.selection)
+        both = oc.patients_se * math.sqrt(oc.n_trials) * math.sqrt(1 / count + 1 / oc.n_trials)
+        assert np.all(np.abs(patients / count - oc.patients) <= 3 * both), (rules, patients / count, oc.patients)
+

@@ -46,8 +46,11 @@ from .mtd_selection import overdose_probability
 RULES: tuple[str, ...] = ("next.comb", "get.oc.comb")
 """The two rule sets of BOIN 2.7.2 (see :class:`BOINComb`, parameter ``rules``)."""
 
-MAX_LOWER_SETS = 1000
-"""Largest number of lower sets, C(J + K, J), of a grid the exact isotonic regression enumerates (6 x 6: 924)."""
+MAX_LEVELS = 10
+"""Largest number of dose levels of each drug."""
+
+ENUMERATE_UP_TO = 126
+"""Grids with at most this many lower sets (4 x 5: 126) are smoothed by enumeration, larger ones iteratively."""
 
 MAX_COUNT = 1000
 """Largest number of patients at one combination (the decision boundaries are tabulated up to it)."""
@@ -90,6 +93,49 @@ def _order_sets(rows: int, cols: int) -> tuple[np.ndarray, np.ndarray, tuple, tu
     return lower, upper, up_idx, low_idx
 
 
+def _isotonic_last_axis(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted non-decreasing regression along the last axis, by the max-min formula over cumulative sums."""
+    shape = x.shape
+    m = shape[-1]
+    x2, w2 = x.reshape(-1, m), w.reshape(-1, m)
+    zero = np.zeros((x2.shape[0], 1))
+    cum_w = np.concatenate([zero, np.cumsum(w2, axis=1)], axis=1)
+    cum_wx = np.concatenate([zero, np.cumsum(w2 * x2, axis=1)], axis=1)
+    tot_w = cum_w[:, None, 1:] - cum_w[:, :-1, None]                  # [s, i, k]: weights of i..k
+    tot_wx = cum_wx[:, None, 1:] - cum_wx[:, :-1, None]
+    ordered = np.triu(np.ones((m, m), dtype=bool))
+    mean = np.divide(tot_wx, tot_w, out=np.full(tot_w.shape, np.inf), where=ordered)
+    suffix_min = np.minimum.accumulate(mean[:, :, ::-1], axis=2)[:, :, ::-1]
+    return np.max(np.where(ordered, suffix_min, -np.inf), axis=1).reshape(shape)
+
+
+def _biviso_dykstra(values: np.ndarray, weights: np.ndarray, *, tol: float = 1e-13,
+                    max_cycles: int = 20_000) -> np.ndarray:
+    """The same regression by Dykstra's alternating projections (rows, then columns), for large grids.
+
+    Dykstra (1983, J Am Stat Assoc 78:837-842) projections onto the two cones "non-decreasing along every row"
+    and "along every column" in the weighted norm converge to the projection onto their intersection; iterated
+    until no value moves by more than ``tol`` (``Iso::biviso`` follows the same scheme to about 1.5e-8).
+    """
+    x = values.astype(float).copy()
+    p = np.zeros_like(x)
+    q = np.zeros_like(x)
+    active = np.ones(x.shape[0], dtype=bool)
+    for _ in range(max_cycles):
+        idx = np.flatnonzero(active)
+        xa, pa, qa, wa = x[idx], p[idx], q[idx], weights[idx]
+        ya = _isotonic_last_axis(xa + pa, wa)
+        pa = xa + pa - ya
+        za = np.swapaxes(_isotonic_last_axis(np.swapaxes(ya + qa, 1, 2), np.swapaxes(wa, 1, 2)), 1, 2)
+        qa = ya + qa - za
+        moved = np.abs(za - xa).max(axis=(1, 2))
+        x[idx], p[idx], q[idx] = za, pa, qa
+        active[idx] = moved > tol
+        if not active.any():
+            break
+    return x
+
+
 def _biviso(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Weighted least-squares isotonic regression on a grid, non-decreasing along rows and columns, exactly.
 
@@ -108,9 +154,12 @@ def _biviso(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     :math:`\\tilde p(x) = \\max_{U \\ni x} \\min_{L \\ni x} \\mathrm{Av}(U \\cap L)` over the upper sets ``U`` and
     lower sets ``L`` of the order, ``Av`` the weighted mean.  The grid has C(J + K, J) lower sets, so the
     averages of all pairs are two matrix products per grid.  R's ``Iso::biviso`` reaches the same solution
-    iteratively (to a tolerance of about 1.5e-8).
+    iteratively (to a tolerance of about 1.5e-8).  Grids with more than :data:`ENUMERATE_UP_TO` lower sets (larger
+    than 4 x 5) use Dykstra's alternating projections instead (:func:`_biviso_dykstra`), to 1e-13.
     """
     t_count, rows, cols = values.shape
+    if math.comb(rows + cols, rows) > ENUMERATE_UP_TO:
+        return _biviso_dykstra(values, weights)
     lower, upper, up_idx, low_idx = _order_sets(rows, cols)
     v = values.reshape(t_count, -1)
     w = weights.reshape(t_count, -1)
@@ -170,8 +219,8 @@ class BOINComb:
     target : float
         Target DLT probability phi, in [0.05, 0.6].
     n_doses : tuple of int
-        ``(J, K)``: dose levels of drug A and of drug B.  The grid may have at most C(J + K, J) = 1000 lower sets
-        (6 x 6, 5 x 7, 4 x 9, 3 x 14 ...) for the exact isotonic regression.
+        ``(J, K)``: dose levels of drug A and of drug B, each 1 to 10 (at least 2 combinations).  R requires
+        ``J <= K`` for the selection; here either orientation is accepted (it matters only for exact ties).
     cohort_size, n_cohorts : int
         Patients per cohort and maximum number of cohorts (at most 1000 patients in all).
     start_dose : tuple of int
@@ -280,13 +329,10 @@ class BOINComb:
         if len(n_doses) != 2:
             raise ValueError(f"n_doses must hold two numbers of levels (drug A, drug B); got "
                              f"{_validate._shown(n_doses)}")
-        rows = _validate.integer(n_doses[0], "n_doses[0] (levels of drug A)", minimum=1, maximum=_validate.MAX_DOSES)
-        cols = _validate.integer(n_doses[1], "n_doses[1] (levels of drug B)", minimum=1, maximum=_validate.MAX_DOSES)
+        rows = _validate.integer(n_doses[0], "n_doses[0] (levels of drug A)", minimum=1, maximum=MAX_LEVELS)
+        cols = _validate.integer(n_doses[1], "n_doses[1] (levels of drug B)", minimum=1, maximum=MAX_LEVELS)
         if rows * cols < 2:
             raise ValueError(f"n_doses must give at least 2 combinations; got {n_doses!r}")
-        if math.comb(rows + cols, rows) > MAX_LOWER_SETS:
-            raise ValueError(f"n_doses = {n_doses!r} is too large a grid for the exact isotonic regression "
-                             f"(C(J + K, J) = {math.comb(rows + cols, rows):,} lower sets; at most {MAX_LOWER_SETS})")
         self.target = phi
         self.n_doses = (rows, cols)
         self.cohort_size = _validate.integer(cohort_size, "cohort_size", minimum=1, maximum=MAX_COHORT_SIZE)
