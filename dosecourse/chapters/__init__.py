@@ -38,6 +38,8 @@ CHAPTERS: dict[str, str] = {
     "immunotherapy_agonists": "classes/immunotherapy-agonists",
     "large_molecule_antagonists": "classes/large-molecule-antagonists",
     "small_molecules_and_adcs": "classes/small-molecules-and-adcs",
+    "limited_single_agent_activity": "classes/limited-single-agent-activity",
+    "capstone": "capstone/capstone",
 }
 """Chapter module -> notebook path (without ``.ipynb``) under ``book/<lang>/``."""
 
