@@ -227,6 +227,8 @@ class ERScenario:
 class ERTrial:
     """Simulated patients of ``n_trials`` replicate trials; every array has shape (n_trials, n_patients).
 
+    The exposure metrics are computed by :meth:`metric` on first use and kept (a private cache, not a parameter).
+
     Parameters
     ----------
     scenario : ERScenario
@@ -259,8 +261,6 @@ class ERTrial:
         The seed used.
     n_trials : int
         Number of replicate trials.
-    _cache : dict
-        Internal: exposure metrics already computed by :meth:`metric`, by name; do not pass it.
     """
 
     scenario: ERScenario
@@ -278,7 +278,27 @@ class ERTrial:
     os_event: np.ndarray
     seed: int | None
     n_trials: int
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        sc = _validate.instance(self.scenario, "scenario", ERScenario)
+        shape = (_validate.n_trials(self.n_trials), sc.n_patients)
+        arm = _validate.whole_array(self.arm, "arm", ndim=2)
+        if arm.shape != shape or np.any(arm >= len(sc.doses)):
+            raise ValueError(f"arm must give each patient's dose level 0..{len(sc.doses) - 1}, shape {shape} "
+                             f"(n_trials, n_patients); got shape {arm.shape}")
+        level = _validate.real_array(self.dose_level, "dose_level", ndim=2)
+        if level.shape != shape or not np.array_equal(level, np.asarray(sc.doses)[arm]):
+            raise ValueError("dose_level must be the dose level of each patient's arm (scenario.doses[arm])")
+        for name in ("dose_mg", "weight", "albumin", "cl0", "cl_ss", "exposure_true", "os_time"):
+            values = _validate.real_array(getattr(self, name), name, minimum=0.0, strict_minimum=True, ndim=2)
+            if values.shape != shape:
+                raise ValueError(f"{name} must have shape {shape} (n_trials, n_patients); got {values.shape}")
+        if _validate.real_array(self.sickness, "sickness", ndim=2).shape != shape:
+            raise ValueError(f"sickness must have shape {shape} (n_trials, n_patients); got {np.shape(self.sickness)}")
+        _validate.flags(self.response, "response", shape=shape)
+        _validate.flags(self.os_event, "os_event", shape=shape)
+        _validate.seed(self.seed)
 
     def metric(self, name: str) -> np.ndarray:
         """An exposure metric of every patient, shape (n_trials, n_patients).
@@ -494,6 +514,24 @@ class EREstimate:
     seed: int | None
     replicate: int
 
+    def __post_init__(self) -> None:
+        _validate.one_of(self.endpoint, "endpoint", ENDPOINTS)
+        _validate.one_of(self.analysis, "analysis", ANALYSES)
+        _validate.one_of(self.metric, "metric", METRICS + ("dose", "cl0"))
+        _validate.text(self.term, "term")
+        est = _validate.number(self.estimate, "estimate")
+        _validate.positive(self.se, "se")
+        lo, hi = _validate.number(self.ci_low, "ci_low"), _validate.number(self.ci_high, "ci_high")
+        if not lo <= est <= hi:
+            raise ValueError(f"ci_low <= estimate <= ci_high must hold; got {lo:g}, {est:g}, {hi:g}")
+        _validate.probability(self.p_value, "p_value", open_interval=False)
+        n = _validate.integer(self.n, "n", minimum=1, maximum=_validate.MAX_PATIENTS)
+        _validate.integer(self.n_events, "n_events", minimum=0, maximum=n)
+        for item in _validate.sequence(self.covariates, "covariates"):
+            _validate.text(item, "covariates item")
+        _validate.seed(self.seed)
+        _validate.integer(self.replicate, "replicate", minimum=0, maximum=_validate.MAX_TRIALS - 1)
+
     @property
     def ratio(self) -> float:
         """Odds ratio or hazard ratio, ``exp(estimate)``."""
@@ -689,15 +727,25 @@ def _batched_logit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
     X: (R, n, p) with an intercept column; y: (R, n).  Returns coefficients (R, p), standard errors (R, p) from
     the inverse observed information, and a convergence flag (R,).  Replicates that fail (separation) get NaN.
     """
-    R, _, k = X.shape
+    R, n, k = X.shape
+    upper = np.triu_indices(k)
+    XX = X[..., upper[0]] * X[..., upper[1]]  # the products of the columns (upper triangle), made once
+
+    def fitted(b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Means, information X'WX and whether it is well conditioned (2-norm condition number below 1e12)."""
+        with np.errstate(over="ignore"):
+            mu = 1.0 / (1.0 + np.exp(-np.matmul(X, b[:, :, None])[..., 0]))  # batched BLAS, not einsum or expit
+        info = np.empty((R, k, k))
+        info[:, upper[0], upper[1]] = info[:, upper[1], upper[0]] = np.matmul((mu * (1.0 - mu))[:, None, :], XX)[:, 0]
+        lam = np.linalg.eigvalsh(info)  # symmetric positive semi-definite: the singular values
+        return mu, info, lam[:, 0] > 1e-12 * lam[:, -1]
+
     beta = np.zeros((R, k))
     done = np.zeros(R, bool)
     step = np.full((R, k), np.inf)
     for _ in range(_LOGIT_MAXITER):
-        mu = expit(np.einsum("rnp,rp->rn", X, beta))
-        grad = np.einsum("rnp,rn->rp", X, y - mu)
-        info = np.einsum("rnp,rn,rnq->rpq", X, mu * (1.0 - mu), X)
-        ok = np.linalg.cond(info) < 1e12
+        mu, info, ok = fitted(beta)
+        grad = np.matmul((y - mu)[:, None, :], X)[:, 0, :]
         step = np.zeros((R, k))
         safe = np.where(ok[:, None, None], info, np.eye(k))
         step[ok] = np.linalg.solve(safe[ok], grad[ok][..., None])[..., 0]
@@ -705,9 +753,8 @@ def _batched_logit(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
         done = ok & (np.abs(step).max(axis=1) < 1e-10)
         if np.all(done | ~ok):
             break
-    mu = expit(np.einsum("rnp,rp->rn", X, beta))
-    info = np.einsum("rnp,rn,rnq->rpq", X, mu * (1.0 - mu), X)
-    converged = done & (np.linalg.cond(info) < 1e12) & np.all(np.abs(beta) < 50.0, axis=1)
+    _, info, ok = fitted(beta)
+    converged = done & ok & np.all(np.abs(beta) < 50.0, axis=1)
     se = np.full((R, k), np.nan)
     if converged.any():
         se[converged] = np.sqrt(np.diagonal(np.linalg.inv(info[converged]), axis1=1, axis2=2))
@@ -725,13 +772,14 @@ class ReplicateEstimates:
         The analysis and exposure metric.
     estimates, se : ndarray
         Coefficient of the term of interest (log odds per unit of log exposure, or of log dose) and its SE, per
-        replicate (NaN where the fit failed).
+        replicate: finite where :attr:`converged`, NaN exactly where the fit failed (checked on construction; use
+        ``estimates[converged]``).
     converged : ndarray of bool
-        Fits that converged.
-    truth : float
+        Fits that converged (at least one must have).
+    truth : float or None
         What the analysis should estimate: ``scenario.true_slope`` (the conditional effect of log exposure) for
         the exposure-response analyses; the population-averaged slope :func:`marginal_dose_slope` for
-        ``"dose_response"``; NaN for ``"cl0"`` (clearance has no effect of its own in the true model, but its
+        ``"dose_response"``; None for ``"cl0"`` (clearance has no effect of its own in the true model, but its
         association with outcome is not an effect to recover).
     n_trials : int
         Replicates.
@@ -744,9 +792,29 @@ class ReplicateEstimates:
     estimates: np.ndarray
     se: np.ndarray
     converged: np.ndarray
-    truth: float
+    truth: float | None
     n_trials: int
     seed: int | None
+
+    def __post_init__(self) -> None:
+        analysis = _validate.one_of(self.analysis, "analysis", ("naive", "adjusted", "dose_response", "cl0"))
+        _validate.one_of(self.metric, "metric", METRICS + ("dose", "cl0"))
+        R = _validate.n_trials(self.n_trials)
+        ok = _validate.flags(self.converged, "converged", shape=(R,))
+        if not ok.any():
+            raise ValueError("converged: no replicate fit converged (complete separation in every trial?)")
+        for name in ("estimates", "se"):
+            values = _validate.real_array(getattr(self, name), name, ndim=1, length=R, allow_infinite=True)
+            _validate.real_array(values[ok], name, minimum=0.0 if name == "se" else None,
+                                 strict_minimum=name == "se")
+            if not np.all(np.isnan(values[~ok])):
+                raise ValueError(f"{name} must be NaN exactly where converged is False")
+        if (self.truth is None) != (analysis == "cl0"):
+            raise ValueError(f"truth must be None for the 'cl0' analysis (no effect to recover) and a number "
+                             f"otherwise; got {self.truth!r} for {analysis!r}")
+        if self.truth is not None:
+            _validate.number(self.truth, "truth")
+        _validate.seed(self.seed)
 
     @property
     def mean(self) -> float:
@@ -760,9 +828,9 @@ class ReplicateEstimates:
         return float(np.std(ok, ddof=1) / math.sqrt(ok.size)) if ok.size > 1 else math.inf
 
     @property
-    def bias(self) -> float:
-        """:attr:`mean` minus :attr:`truth`."""
-        return self.mean - self.truth
+    def bias(self) -> float | None:
+        """:attr:`mean` minus :attr:`truth` (None when there is no truth: the ``"cl0"`` analysis)."""
+        return None if self.truth is None else self.mean - self.truth
 
     @property
     def rejection_rate(self) -> float:
@@ -844,7 +912,7 @@ def replicate_estimates(scenario: ERScenario | ERTrial, n_trials: int = 200, *, 
     X = np.concatenate([X[..., :1], X[..., 1:] - X[..., 1:].mean(axis=1, keepdims=True)], axis=2)
     beta, se, converged = _batched_logit(X, trial.response.astype(float))
     truths = {"dose_response": marginal_dose_slope(trial.scenario) if analysis == "dose_response" else None,
-              "cl0": math.nan}
+              "cl0": None}
     truth = truths.get(analysis, trial.scenario.true_slope)
     used = {"dose_response": "dose", "cl0": "cl0"}.get(analysis, metric)
     return ReplicateEstimates(analysis=analysis, metric=used, estimates=beta[:, 1], se=se[:, 1],
@@ -951,6 +1019,19 @@ class ConfoundingCurve:
     metric: str
     n_trials: int
     seed: int | None
+
+    def __post_init__(self) -> None:
+        k = _validate.real_array(self.strengths, "strengths", ndim=1, nonempty=True, minimum=-10.0, maximum=10.0,
+                                 max_size=50).size
+        _validate.real_array(self.mean, "mean", ndim=1, length=k)
+        _validate.real_array(self.mc_se, "mc_se", minimum=0.0, ndim=1, length=k,
+                             allow_infinite=True)  # inf: fewer than two converged replicates
+        _validate.probabilities(self.rejection_rate, "rejection_rate", length=k, open_interval=False)
+        _validate.number(self.truth, "truth")
+        _validate.one_of(self.analysis, "analysis", ("naive", "adjusted", "dose_response", "cl0"))
+        _validate.one_of(self.metric, "metric", METRICS + ("dose", "cl0"))
+        _validate.n_trials(self.n_trials)
+        _validate.seed(self.seed)
 
 
 def confounding_curve(scenario: ERScenario, strengths: Sequence[float], n_trials: int = 100, *,
