@@ -10,8 +10,8 @@ simulated, as a check.  The sentinel-dosing numbers come from :mod:`dosecourse.s
 
 * :data:`SCENARIOS`, :func:`operating_characteristics`, :func:`summary`: the chapter's truths and what each design
   does on them (cached, so that the notebook and :func:`numbers` never compute the same thing twice);
-* :func:`first_two_cohorts`, :func:`plan_view`: the pre-specified plan (the designs' own pathways, decision tables
-  and protocol text);
+* :func:`first_two_cohorts`, :func:`plan_view`, :func:`protocol_appendix`: the pre-specified plan (the designs' own
+  pathways, decision tables, protocol text and protocol appendix);
 * :func:`oc_table`, :func:`oc_figure`, :func:`start_dose_table`, :func:`start_dose_figure`,
   :func:`accelerated_table`: operating characteristics, by design and start dose;
 * :func:`sentinel_table`, :func:`class_table`: sentinel dosing, and what to pre-specify per molecular class;
@@ -292,6 +292,40 @@ def plan_view(design: str, view: str = "pathways", start_dose: int = 1, lang: st
     if design == "CRM":
         return pd.DataFrame({t("epv_col_note", lang): [t("epv_crm_no_table", lang)]})
     return chosen.decision_table(max_n=12, lang=lang) if design == "BOIN" else chosen.decision_table(lang=lang)
+
+
+def protocol_appendix(design: str = "BOIN", start_dose: int = 1, lang: str = "en"):
+    """The design's pre-specified plan as the protocol appendix the package prints
+    (:meth:`~dosecourse.escalation.Design.protocol`), shown as HTML under the chapter's level-3 section.
+
+    Parameters
+    ----------
+    design : {"3+3", "BOIN", "CRM", "ATD"}
+        A key of :data:`DESIGNS`.
+    start_dose : int
+        Dose (1..5) of the first cohort.
+    lang : {"en", "zh-tw"}
+
+    Returns
+    -------
+    IPython.display.HTML
+        The appendix (title at heading level 4): parameters, rule, decision table or pathways, stopping rules,
+        MTD selection and reference.  ``design.protocol("markdown")`` gives the same appendix as text.
+
+    Raises
+    ------
+    ValueError, TypeError
+        On an unknown design or language, or a start dose outside 1..5.
+
+    Examples
+    --------
+    >>> "<h4>" in protocol_appendix("CRM").data
+    True
+    """
+    from IPython.display import HTML
+
+    lang = check_lang(lang)
+    return HTML(_design(_key(design), _start(start_dose)).protocol("html", lang, level=4))
 
 
 # ------------------------------------------------------------------------------------------------ tables

@@ -82,6 +82,8 @@ class AcceleratedTitration(ThreePlusThree):
     """
 
     name = "Accelerated titration"
+    protocol_reference = "protocol_ref_atd"
+    name_label = "design_atd"
     first_cohort_size = 1
     cohorts_per_dose = 3  # the single patient, the two that complete three, three more
     describe_keys = ("atd_describe", "atd_describe_deescalation", "atd_describe_end")

@@ -314,6 +314,7 @@ class BLRM(Design):
     """
 
     name = "BLRM"
+    protocol_reference = "protocol_ref_blrm"
 
     def __init__(self, doses, *, cohort_size: int = 3, n_cohorts: int = 10, start_dose: int = 1,
                  d_ref: float | None = None, prior_mean=PRIOR_MEAN, prior_sd=(1.0, 1.0), prior_corr: float = 0.0,
@@ -453,21 +454,26 @@ class BLRM(Design):
         'Bayesian logistic regression model (BLRM) with escalation with overdose control (EWOC)'
         """
         lang = check_lang(lang)
+        sections = self._protocol_sections(lang)
+        parts = sections["rule"] + sections["stopping"] + sections["selection"]
+        return ("" if lang == "zh-tw" else " ").join(parts)
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """The texts of :meth:`describe` by section: model, prior and rule; stopping; MTD selection."""
         lo, hi = (f"{v:g}" for v in self.interval)
         (ma, mb), (sa, sb) = self.prior_mean, self.prior_sd
-        parts = [t("blrm_describe_model", lang, k=self.n_doses, doses=", ".join(f"{d:g}" for d in self.doses),
-                   d_ref=f"{self.d_ref:g}", m_a=f"{ma:.3g}", m_b=f"{mb:.3g}", s_a=f"{sa:g}", s_b=f"{sb:g}",
-                   corr=f"{self.prior_corr:g}", p_ref=f"{expit(ma):.3g}"),
-                 t("blrm_describe_trial", lang, n_cohorts=self.n_cohorts, cohort_size=self.cohort_size,
-                   max_n=self.max_n, start=self.start_dose),
-                 t("blrm_describe_rule", lang, lo=lo, hi=hi, ewoc=f"{self.ewoc:g}"),
-                 t("blrm_describe_step", lang, step=self.max_step)]
+        rule = [t("blrm_describe_model", lang, k=self.n_doses, doses=", ".join(f"{d:g}" for d in self.doses),
+                  d_ref=f"{self.d_ref:g}", m_a=f"{ma:.3g}", m_b=f"{mb:.3g}", s_a=f"{sa:g}", s_b=f"{sb:g}",
+                  corr=f"{self.prior_corr:g}", p_ref=f"{expit(ma):.3g}"),
+                t("blrm_describe_trial", lang, n_cohorts=self.n_cohorts, cohort_size=self.cohort_size,
+                  max_n=self.max_n, start=self.start_dose),
+                t("blrm_describe_rule", lang, lo=lo, hi=hi, ewoc=f"{self.ewoc:g}"),
+                t("blrm_describe_step", lang, step=self.max_step)]
         if self.max_increase is not None:
-            parts.append(t("blrm_describe_increase", lang, fold=f"{self.max_increase:g}"))
-        parts.append(t("blrm_describe_stop", lang, hi=hi, ewoc=f"{self.ewoc:g}"))
-        parts.append(t("blrm_describe_mtd_untried" if self.select_untried else "blrm_describe_mtd", lang,
-                       lo=lo, hi=hi, ewoc=f"{self.ewoc:g}"))
-        return ("" if lang == "zh-tw" else " ").join(parts)
+            rule.append(t("blrm_describe_increase", lang, fold=f"{self.max_increase:g}"))
+        return {"rule": rule, "stopping": [t("blrm_describe_stop", lang, hi=hi, ewoc=f"{self.ewoc:g}")],
+                "selection": [t("blrm_describe_mtd_untried" if self.select_untried else "blrm_describe_mtd", lang,
+                                lo=lo, hi=hi, ewoc=f"{self.ewoc:g}")]}
 
     # ------------------------------------------------------------------------------------ evaluation
     def _simulate(self, true_tox: np.ndarray, n_trials: int, rng: np.random.Generator, seed: int | None,

@@ -123,6 +123,7 @@ class BOIN(IntervalDesign):
 
     name = "BOIN"
     pseudo_count = 0.05
+    protocol_reference = "protocol_ref_boin"
 
     def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
                  start_dose: int = 1, phi1: float | None = None, phi2: float | None = None, cutoff_eli: float = 0.95,
@@ -152,3 +153,7 @@ class BOIN(IntervalDesign):
     def _describe_rule(self, lang: str) -> str:
         return t("boin_describe_rule", lang, lambda_e=self.lambda_e, lambda_d=self.lambda_d, phi1=self.phi1,
                  phi2=self.phi2, target=self.target)
+
+    def _protocol_derived(self, lang: str) -> list[tuple[str, str, str]]:
+        return [(t(f"protocol_param_{name}", lang), f"{getattr(self, name):.4f}", name)
+                for name in ("lambda_e", "lambda_d")]

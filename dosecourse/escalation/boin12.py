@@ -171,6 +171,7 @@ class BOIN12(Design):
     truth_args = ("true_eff", "rho")
     required_truth = ("true_eff",)
     outcome_label = "pathway_cohort_outcomes"
+    protocol_reference = "protocol_ref_boin12"
 
     def __init__(self, target_tox: float, target_eff: float, n_doses: int, *, cohort_size: int = 3,
                  n_cohorts: int = 10, start_dose: int = 1, utilities: Sequence[float] = (100, 40, 60, 0),
@@ -468,6 +469,14 @@ class BOIN12(Design):
                  bench=f"{self.benchmark:.3g}", lambda_e=f"{self.lambda_e:.3f}", lambda_d=f"{self.lambda_d:.3f}",
                  n_star=self.n_star, n_explore=self.n_explore, c_t=f"{self.cutoff_tox:g}",
                  c_e=f"{self.cutoff_eff:g}")
+
+    def _protocol_derived(self, lang: str) -> list[tuple[str, str, str]]:
+        return [(t("protocol_param_lambda_e", lang), f"{self.lambda_e:.4f}", "lambda_e"),
+                (t("protocol_param_lambda_d", lang), f"{self.lambda_d:.4f}", "lambda_d"),
+                (t("protocol_param_benchmark", lang), f"{self.benchmark:.4g}", "benchmark")]
+
+    def _protocol_table_note(self, lang: str) -> str:
+        return t("protocol_table_note_boin12", lang)
 
     def decision_table(self, max_n: int | None = None, *, lang: str = "en") -> pd.DataFrame:
         """The count boundaries of BOIN12 for 1..``max_n`` patients at a dose (default: the maximum sample size).

@@ -406,6 +406,7 @@ class CRM(Design):
 
     name = "CRM"
     has_exact = True
+    protocol_reference = "protocol_ref_crm"
 
     def __init__(self, skeleton, target: float, *, cohort_size: int = 3, n_cohorts: int = 10,
                  start_dose: int = 1, model: str = "empiric", prior_var: float = 1.34, intercept: float = 3.0,
@@ -474,18 +475,25 @@ class CRM(Design):
         str
         """
         lang = check_lang(lang)
+        parts = self._protocol_sections(lang)["rule"] + [t("crm_describe_end", lang)]
+        return ("" if lang == "zh-tw" else " ").join(parts)
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """The model and dose-assignment texts of :meth:`describe`, then stopping (none) and MTD selection."""
         formula = "p_k = s_k^exp(beta)" if self.model == "empiric" else (
             f"p_k = expit({self.intercept:g} + exp(beta) * (logit(s_k) - {self.intercept:g}))")
-        parts = [t("crm_describe", lang, model=t(f"crm_model_{self.model}", lang), formula=formula,
-                   skeleton=", ".join(f"{s:.3f}" for s in self.skeleton), prior_var=f"{self.prior_var:g}",
-                   target=f"{self.target:g}", n_cohorts=self.n_cohorts, cohort_size=self.cohort_size,
-                   max_n=self.max_n, start=self.start_dose)]
+        rule = [t("crm_describe", lang, model=t(f"crm_model_{self.model}", lang), formula=formula,
+                  skeleton=", ".join(f"{s:.3f}" for s in self.skeleton), prior_var=f"{self.prior_var:g}",
+                  target=f"{self.target:g}", n_cohorts=self.n_cohorts, cohort_size=self.cohort_size,
+                  max_n=self.max_n, start=self.start_dose)]
         if self.no_skip:
-            parts.append(t("crm_describe_no_skip", lang))
+            rule.append(t("crm_describe_no_skip", lang))
         if self.coherence:
-            parts.append(t("crm_describe_coherence", lang, target=f"{self.target:g}"))
-        parts.append(t("crm_describe_end", lang))
-        return ("" if lang == "zh-tw" else " ").join(parts)
+            rule.append(t("crm_describe_coherence", lang, target=f"{self.target:g}"))
+        return {"rule": rule,
+                "stopping": [t("protocol_crm_stopping", lang, max_n=self.max_n, n_cohorts=self.n_cohorts,
+                               cohort_size=self.cohort_size)],
+                "selection": [t("protocol_crm_selection", lang, target=f"{self.target:g}")]}
 
     def _trials(self, true_tox: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run trials on given uniforms ``u`` of shape (n_trials, n_cohorts, cohort_size): patient j of cohort m

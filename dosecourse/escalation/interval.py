@@ -510,22 +510,33 @@ class IntervalDesign(Design):
         'The trial tests 5 doses in cohorts of 3 patients, up to '
         """
         lang = check_lang(lang)
-        fields = dict(target=self.target, cutoff=self.cutoff_eli, n_doses=self.n_doses,
-                      cohort_size=self.cohort_size, max_n=self.max_n, start_dose=self.start_dose)
         table = self.decision_table(lang=lang)
         every_cohort = table.loc[:, [c for c in table.columns if c % self.cohort_size == 0]]
         with pd.option_context("display.unicode.east_asian_width", True):
             printed = every_cohort.to_string(na_rep="NA")
-        parts = [t("interval_describe_setup", lang, **fields), self._describe_rule(lang),
-                 t("interval_describe_table", lang), printed,
-                 t("interval_describe_safety", lang, **fields)]
-        if self.extrasafe:
-            parts.append(t("interval_describe_extrasafe", lang, target=self.target,
-                           cutoff=self.cutoff_eli - self.offset))
-        if self.n_earlystop <= self.max_n:
-            parts.append(t("interval_describe_earlystop", lang, limit=self.n_earlystop))
-        parts.append(t("interval_describe_selection", lang, target=self.target, a=self.pseudo_count))
+        sections = self._protocol_sections(lang)
+        parts = [*sections["rule"], t("interval_describe_table", lang), printed, *sections["stopping"][:-1],
+                 *sections["selection"]]
         return "\n\n".join(parts)
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """The texts of :meth:`describe` by section (the protocol appendix's stopping rules end with the
+        maximum sample size)."""
+        fields = dict(target=self.target, cutoff=self.cutoff_eli, n_doses=self.n_doses,
+                      cohort_size=self.cohort_size, max_n=self.max_n, start_dose=self.start_dose)
+        stopping = [t("interval_describe_safety", lang, **fields)]
+        if self.extrasafe:
+            stopping.append(t("interval_describe_extrasafe", lang, target=self.target,
+                              cutoff=self.cutoff_eli - self.offset))
+        if self.n_earlystop <= self.max_n:
+            stopping.append(t("interval_describe_earlystop", lang, limit=self.n_earlystop))
+        stopping.append(t("protocol_max_n_stop", lang, max_n=self.max_n))
+        return {"rule": [t("interval_describe_setup", lang, **fields), self._describe_rule(lang)],
+                "stopping": stopping,
+                "selection": [t("interval_describe_selection", lang, target=self.target, a=self.pseudo_count)]}
+
+    def _protocol_table_note(self, lang: str) -> str:
+        return t("interval_describe_table", lang)
 
     # ------------------------------------------------------------------------------------ conduct
     def _next_dose(self, data: TrialData) -> Decision:

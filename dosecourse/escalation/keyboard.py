@@ -83,6 +83,7 @@ class Keyboard(IntervalDesign):
     """
 
     name = "Keyboard"
+    protocol_reference = "protocol_ref_keyboard"
     pseudo_count = 0.05
 
     def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,

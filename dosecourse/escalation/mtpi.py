@@ -170,6 +170,7 @@ class MTPI(UPMDesign):
     """
 
     name = "mTPI"
+    protocol_reference = "protocol_ref_mtpi"
     describe_key = "mtpi_describe_rule"
 
     def _edges(self) -> np.ndarray:

@@ -62,6 +62,7 @@ class MTPI2(UPMDesign):
     """
 
     name = "mTPI-2"
+    protocol_reference = "protocol_ref_mtpi2"
     describe_key = "mtpi2_describe_rule"
 
     def _edges(self) -> np.ndarray:

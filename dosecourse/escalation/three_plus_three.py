@@ -283,6 +283,7 @@ class ThreePlusThree(Design):
 
     name = "3+3"
     has_exact = True
+    protocol_reference = "protocol_ref_tpt"
     first_cohort_size = 3
     cohorts_per_dose = 2  # three patients, then three more
     describe_keys = ("tpt_describe", "tpt_describe_deescalation", "tpt_describe_end")
@@ -382,11 +383,16 @@ class ThreePlusThree(Design):
         str
         """
         lang = check_lang(lang)
+        sections = self._protocol_sections(lang)
+        return ("" if lang == "zh-tw" else " ").join(sections["rule"] + sections["stopping"])
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """The texts of :meth:`describe` by section, and the MTD the rule declares."""
         intro, deescalation, end = self.describe_keys
         variant = deescalation if self.variant == "de-escalation" else "tpt_describe_stop_below"
-        parts = [t(intro, lang, k=self.n_doses, start=self.start_dose), t(variant, lang),
-                 t(end, lang, max_n=self.max_n)]
-        return ("" if lang == "zh-tw" else " ").join(parts)
+        return {"rule": [t(intro, lang, k=self.n_doses, start=self.start_dose)],
+                "stopping": [t(variant, lang), t(end, lang, max_n=self.max_n)],
+                "selection": [t(f"protocol_tpt_selection_{self.variant.replace('-', '_')}", lang)]}
 
     def _exact(self, true_tox: np.ndarray, **truth) -> OperatingCharacteristics:
         """Exact operating characteristics (no Monte Carlo error) by enumerating every path of the trial."""

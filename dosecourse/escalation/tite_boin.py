@@ -119,6 +119,7 @@ class TITEBOIN(_TimedDesign, BOIN):
 
     name = "TITE-BOIN"
     has_exact = False
+    protocol_reference = "protocol_ref_titeboin"
 
     def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
                  start_dose: int = 1, max_pending: float = 0.5, phi1: float | None = None,
@@ -298,9 +299,22 @@ class TITEBOIN(_TimedDesign, BOIN):
         str
         """
         lang = check_lang(lang)
+        return "\n\n".join([self._boin.describe(lang), self._tite_text(lang)])
+
+    def _tite_text(self, lang: str) -> str:
+        """How pending patients enter the decision, in words."""
         key = "titeboin_describe" if self.tite else "titeboin_describe_wait"
-        return "\n\n".join([self._boin.describe(lang), t(key, lang, window=f"{self.dlt_window_months:g}",
-                                                      target=f"{self.target:g}", limit=f"{self.max_pending:g}")])
+        return t(key, lang, window=f"{self.dlt_window_months:g}", target=f"{self.target:g}",
+                 limit=f"{self.max_pending:g}")
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """BOIN's sections, the rule followed by how pending patients enter the decision."""
+        sections = self._boin._protocol_sections(lang)
+        sections["rule"].append(self._tite_text(lang))
+        return sections
+
+    def _protocol_table_note(self, lang: str) -> str:
+        return t("protocol_table_note_tite", lang)
 
     # ---------------------------------------------------------------------------------------- evaluation
     def _decide_many(self, snap: _Snapshot, dose: np.ndarray, elim: np.ndarray):

@@ -211,6 +211,7 @@ class TITECRM(_TimedDesign, Design):
     """
 
     name = "TITE-CRM"
+    protocol_reference = "protocol_ref_titecrm"
 
     def __init__(self, skeleton, target: float, *, cohort_size: int = 3, n_cohorts: int = 10, start_dose: int = 1,
                  model: str = "empiric", prior_var: float = 1.34, intercept: float = 3.0, no_skip: bool = True,
