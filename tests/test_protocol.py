@@ -28,7 +28,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from dosecourse import escalation as esc
-from dosecourse.escalation.design import PROTOCOL_MAX_PATHWAY_COHORTS, Design
+from dosecourse.escalation.design import PROTOCOL_MAX_PATHWAY_COHORTS, Design, ProtocolAppendix
 from dosecourse.escalation.factory import make_design
 from dosecourse.i18n import catalogue, t
 
@@ -48,9 +48,13 @@ DESIGNS = {
     "BOIN12": esc.BOIN12(0.35, 0.25, 5),
     "BF-BOIN": esc.BFBOIN(0.25, 5),
 }
-for _name, _make in (("TITE-CRM", lambda: esc.TITECRM([0.05, 0.12, 0.25, 0.40, 0.55], 0.25)),
-                     ("TITE-BOIN", lambda: esc.TITEBOIN(0.25, 5, n_cohorts=4))):
-    if hasattr(esc, _name.replace("-", "")):
+for _name, _cls, _make in (("TITE-CRM", "TITECRM", lambda: esc.TITECRM([0.05, 0.12, 0.25, 0.40, 0.55], 0.25)),
+                           ("TITE-BOIN", "TITEBOIN", lambda: esc.TITEBOIN(0.25, 5, n_cohorts=4)),
+                           ("BOIN-comb", "BOINComb", lambda: esc.BOINComb(0.3, (3, 5))),
+                           ("BOIN-comb-getoc", "BOINComb", lambda: esc.BOINComb(
+                               0.25, (2, 4), cohort_size=2, n_cohorts=8, rules="get.oc.comb", extrasafe=True,
+                               n_earlystop=10, bound_mtd=True))):
+    if hasattr(esc, _cls):       # the designs other helpers add, once the package exports them
         DESIGNS[_name] = _make()
 KEYS = list(DESIGNS)
 LANGS = ("en", "zh-tw")
@@ -58,9 +62,10 @@ CASES = [(key, lang) for key in KEYS for lang in LANGS]
 
 
 def concrete_designs() -> set[type]:
-    """Every concrete design class the package exports."""
+    """Every concrete design class the package exports (all that have a protocol appendix)."""
     return {c for c in vars(esc).values()
-            if isinstance(c, type) and issubclass(c, Design) and not inspect.isabstract(c)}
+            if isinstance(c, type) and issubclass(c, ProtocolAppendix) and not inspect.isabstract(c)
+            and c not in (Design, ProtocolAppendix)}
 
 
 def test_every_design_is_covered():
@@ -251,7 +256,8 @@ def test_plan_table_equals_the_designs_own(texts, key, lang, fmt):
 
 
 @pytest.mark.parametrize("max_n", [1, 4, 6, 12])
-@pytest.mark.parametrize("key", ["BOIN", "Keyboard", "mTPI", "mTPI-2", "BOIN-extrasafe"])
+@pytest.mark.parametrize("key", ["BOIN", "Keyboard", "mTPI", "mTPI-2", "BOIN-extrasafe"] + [
+    k for k in ("BOIN-comb", "BOIN-comb-getoc") if k in DESIGNS])
 def test_interval_table_equals_the_boundaries(key, max_n):
     """Read back from the text, the table is the design's boundaries for 1..max_n patients (independently of
     decision_table's layout)."""
@@ -259,7 +265,7 @@ def test_interval_table_equals_the_boundaries(key, max_n):
     for lang in LANGS:
         blocks = markdown_blocks(design.protocol(lang=lang, max_n=max_n))
         table = [c for k, c in sections(blocks)[t("protocol_h_table", lang)] if k == "table"][0]
-        b = design.boundaries(max_n)
+        b = (design.boin if hasattr(design, "boin") else design).boundaries(max_n)   # BOIN-comb: its BOIN's
         n = np.arange(1, max_n + 1)
 
         def shown(values, possible):
@@ -309,15 +315,19 @@ def test_parameter_table_shows_the_settings(texts, key, lang):
     for name in ("n_doses", "cohort_size", "n_cohorts", "start_dose"):
         if name in shown:
             assert shown[name] == str(getattr(design, name)), name
-    for name in ("target", "target_tox", "target_eff", "ewoc", "prior_var", "cutoff_eli", "phi1", "phi2"):
+    for name in ("target", "target_tox", "target_eff", "ewoc", "prior_var", "cutoff_eli", "phi1", "phi2", "p_saf",
+                 "p_tox"):
         if name in shown:       # the value in use: the attribute, else the argument (BF-BOIN keeps cutoff_eli in
             value = getattr(design, name, design._arguments[name])   # its inner BOIN)
             assert float(shown[name]) == pytest.approx(value, rel=1e-3), name
-    for name in ("skeleton", "doses", "utilities", "interval"):
+    for name in ("n_doses", "start_dose"):     # pairs of the combination design
+        if name in shown and isinstance(getattr(design, name), tuple):
+            assert shown[name] == str(getattr(design, name)), name
+    for name in ("skeleton", "doses", "utilities", "interval", "prior_mean", "prior_sd"):
         if name in shown:
-            values = [float(v) for v in shown[name].split(", ")]
+            values = [float(v) for v in shown[name].strip("()").split(", ")]
             np.testing.assert_allclose(values, np.asarray(getattr(design, name), dtype=float), rtol=1e-3)
-    for name in ("extrasafe", "no_skip", "coherence", "select_untried", "backfill"):
+    for name in ("extrasafe", "no_skip", "coherence", "select_untried", "backfill", "bound_mtd", "tite"):
         if name in shown:
             assert shown[name] == t("protocol_yes" if getattr(design, name) else "protocol_no", lang), name
 
@@ -325,11 +335,12 @@ def test_parameter_table_shows_the_settings(texts, key, lang):
 BOUNDARY_WORDS = {"en": ("lambda_e = ", "lambda_d = "), "zh-tw": ("λe = ", "λd = ")}
 
 
-@pytest.mark.parametrize("key, lang", [(k, lang) for k in ("BOIN", "BOIN-extrasafe", "TITE-BOIN") if k in DESIGNS
-                                       for lang in LANGS])
+@pytest.mark.parametrize("key, lang", [(k, lang) for k in ("BOIN", "BOIN-extrasafe", "TITE-BOIN", "BOIN-comb",
+                                                            "BOIN-comb-getoc") if k in DESIGNS for lang in LANGS])
 def test_boin_boundaries_in_table_and_rule(texts, key, lang):
     design = DESIGNS[key]
-    lambda_e, lambda_d = esc.boin_boundaries(design.target, design.phi1, design.phi2)
+    phi1, phi2 = (design.p_saf, design.p_tox) if hasattr(design, "p_saf") else (design.phi1, design.phi2)
+    lambda_e, lambda_d = esc.boin_boundaries(design.target, phi1, phi2)
     shown = parameters(texts, key, lang)
     assert abs(float(shown["lambda_e"]) - lambda_e) <= 5e-5      # shown to 4 decimals
     assert abs(float(shown["lambda_d"]) - lambda_d) <= 5e-5

@@ -39,7 +39,7 @@ from scipy.special import betainc
 from .. import _validate
 from ..i18n import check_lang, t
 from .boin import BOIN
-from .design import MAX_COHORT_SIZE, MAX_PATHWAY_ROWS
+from .design import MAX_COHORT_SIZE, MAX_PATHWAY_ROWS, ProtocolAppendix
 from .interval import TARGET_RANGE
 from .mtd_selection import overdose_probability
 
@@ -210,7 +210,7 @@ def _shown_combination(combo: tuple[int, int]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- the design
-class BOINComb:
+class BOINComb(ProtocolAppendix):
     """The BOIN design for drug-combination trials (Lin & Yin 2017; BOIN 2.7.2 ``next.comb``,
     ``select.mtd.comb``, ``get.oc.comb``).
 
@@ -293,7 +293,8 @@ class BOINComb:
     toss, so ``next_dose(data)`` on a :class:`~dosecourse.escalation.TrialData` cannot apply.  It mirrors the
     contract's conventions instead: the same constructor order (model arguments, then ``cohort_size, n_cohorts,
     start_dose``), immutable (:meth:`replace` returns a changed copy), a ``repr`` that rebuilds an equal design,
-    the verbs ``next_dose``/``select``/``decision_table``/``pathways``/``describe``/``simulate``, and the 1-D
+    the verbs ``next_dose``/``select``/``decision_table``/``pathways``/``describe``/``simulate``, the
+    protocol appendix (:meth:`protocol`, the one of every design), and the 1-D
     BOIN's boundaries (it holds a :class:`~dosecourse.escalation.BOIN` whose table it uses; :attr:`boin`).
     Doses are 1-based tuples and ``None`` means no dose (the 1-D contract's ``NO_DOSE``).
 
@@ -316,6 +317,7 @@ class BOINComb:
     """
 
     name = "BOIN-comb"
+    protocol_reference = "protocol_ref_boin_comb"
 
     def __init__(self, target: float, n_doses: tuple[int, int], *, cohort_size: int = 3, n_cohorts: int = 10,
                  start_dose: tuple[int, int] = (1, 1), p_saf: float | None = None, p_tox: float | None = None,
@@ -885,20 +887,37 @@ class BOINComb:
         every_cohort = table.loc[:, [col for col in table.columns if col % self.cohort_size == 0]]
         with pd.option_context("display.unicode.east_asian_width", True):
             printed = every_cohort.to_string(na_rep="NA")
+        sections = self._protocol_sections(lang)
+        (setup, rule, *checks), (safety, *stopping) = sections["rule"], sections["stopping"]
+        parts = [setup, rule, t("interval_describe_table", lang), printed, safety, *checks, *stopping[:-1],
+                 *sections["selection"]]
+        return "\n\n".join(parts)
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """The texts of :meth:`describe` by section (next.comb's escalation check with the rule; the protocol
+        appendix's stopping rules end with the maximum sample size)."""
         fields = dict(rows=self.n_doses[0], cols=self.n_doses[1], cohort_size=self.cohort_size, max_n=self.max_n,
                       start=_shown_combination(self.start_dose), target=self.target, lambda_e=self.lambda_e,
                       lambda_d=self.lambda_d, p_saf=self.p_saf, p_tox=self.p_tox, cutoff=self.cutoff_eli,
                       limit=self.n_earlystop)
-        parts = [t("comb_describe_setup", lang, **fields), t("comb_describe_rule", lang, **fields),
-                 t("interval_describe_table", lang), printed, t("comb_describe_safety", lang, **fields)]
+        rule = [t("comb_describe_setup", lang, **fields), t("comb_describe_rule", lang, **fields)]
+        stopping = [t("comb_describe_safety", lang, **fields)]
         if self.rules == "next.comb":
-            parts.append(t("comb_describe_nextcomb", lang, **fields))
+            rule.append(t("comb_describe_nextcomb", lang, **fields))
         if self.extrasafe:
-            parts.append(t("comb_describe_extrasafe", lang, target=self.target, cutoff=self.cutoff_eli - self.offset))
+            stopping.append(t("comb_describe_extrasafe", lang, target=self.target,
+                              cutoff=self.cutoff_eli - self.offset))
         if self.n_earlystop <= self.max_n:
-            parts.append(t("comb_describe_earlystop_" + self.rules.replace(".", ""), lang, **fields))
-        parts.append(t("comb_describe_selection", lang, **fields))
-        return "\n\n".join(parts)
+            stopping.append(t("comb_describe_earlystop_" + self.rules.replace(".", ""), lang, **fields))
+        stopping.append(t("protocol_max_n_stop", lang, max_n=self.max_n))
+        return {"rule": rule, "stopping": stopping, "selection": [t("comb_describe_selection", lang, **fields)]}
+
+    def _protocol_derived(self, lang: str) -> list[tuple[str, str, str]]:
+        return [(t(f"protocol_param_{name}", lang), f"{getattr(self, name):.4f}", name)
+                for name in ("lambda_e", "lambda_d")]
+
+    def _protocol_table_note(self, lang: str) -> str:
+        return t("interval_describe_table", lang)
 
     # ------------------------------------------------------------------------------------ evaluation
     def _check_truth(self, true_tox: object) -> np.ndarray:

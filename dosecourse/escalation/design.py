@@ -53,7 +53,7 @@ table (4**3 = 64 rows for cohorts of three)."""
 
 # Settings whose values are names: the label id of each value's text ({} is the value).
 _VALUE_LABELS = {"model": "crm_model_{}", "variant": "protocol_variant_{}", "accrual": "protocol_accrual_{}",
-                 "response_rule": "bfboin_response_{}"}
+                 "response_rule": "bfboin_response_{}", "rules": "protocol_rules_{}"}
 
 
 def _normalise(value: Any) -> Any:
@@ -65,7 +65,161 @@ def _normalise(value: Any) -> Any:
     return value
 
 
-class Design(ABC):
+class ProtocolAppendix:
+    """The protocol appendix of a dose-finding design (:meth:`protocol`), assembled from what the design provides.
+
+    A class gets it by inheriting this one if it has ``name``, ``cohort_size``, ``max_n``, its constructor's
+    arguments in ``_arguments``, ``describe(lang)``, ``decision_table(max_n, lang=...)`` (raising
+    ``NotImplementedError`` when it has no fixed table) and ``pathways(n_cohorts, lang=...)``: :class:`Design` does,
+    and so does :class:`~dosecourse.escalation.BOINComb`, whose doses are pairs.
+    """
+
+    selects: ClassVar[str] = "MTD"
+    """What the design selects at the end: the maximum tolerated dose, or the optimal biological dose."""
+
+    protocol_reference: ClassVar[str] = ""
+    """Label id of the design's primary reference, cited in :meth:`protocol`."""
+
+    name_label: ClassVar[str] = ""
+    """Label id of the design's name in the reader's language, where it differs from :attr:`name`."""
+
+    def protocol(self, fmt: str = "markdown", lang: str = "en", max_n: int | None = None, *,
+                 level: int = 2) -> str:
+        """The pre-specified plan as a protocol appendix, ready to paste into a trial protocol.
+
+        One contract for every design: the appendix is assembled from what the design already provides (its
+        settings, i.e. the constructor's arguments and ``repr``; its rules in words, from the label texts of
+        :meth:`describe`; its :meth:`decision_table`, or for a design without one its :meth:`pathways`), in
+        the order a protocol's statistical section gives them:
+
+        1. the design and its parameters, in a table that ends with the design's ``repr`` (which rebuilds it);
+        2. the dose escalation and de-escalation rule in words;
+        3. the decision table (one row per number of patients at the current dose, where the design's table has
+           one column per number of patients), or the dose transition pathways of the first cohorts;
+        4. the stopping and elimination rules;
+        5. the rule that selects the MTD (or the OBD);
+        6. the primary reference.
+
+        A design overrides only what differs, through small hooks: :meth:`_protocol_sections` (the texts of 2,
+        4 and 5; by default the whole of :meth:`describe` in one section), :meth:`_protocol_derived` (quantities
+        derived from the settings, such as BOIN's boundaries) and :meth:`_protocol_table_note`.
+
+        Parameters
+        ----------
+        fmt : {"markdown", "html"}
+            Markdown with pipe tables, or an HTML fragment (one ``<section>`` element, every text escaped).
+        lang : {"en", "zh-tw"}
+            Language of the appendix (default ``"en"``).
+        max_n : int, optional
+            For a decision table, the largest number of patients at a dose it covers (default: the design's
+            maximum sample size; the 3+3's table is fixed and accepts only 6).  For pathways, the number of
+            patients they cover, rounded up to whole cohorts (default: two cohorts; at most
+            :data:`PROTOCOL_MAX_PATHWAY_COHORTS`).  From 1 to the design's maximum sample size.
+        level : int
+            Heading level of the appendix's title, 1 to 5 (default 2); its sections are one level below.
+
+        Returns
+        -------
+        str
+            The appendix, ending with a newline.
+
+        Raises
+        ------
+        ValueError, TypeError
+            On an unknown ``fmt`` or ``lang``, or ``max_n`` or ``level`` outside its range (each message names
+            the argument).
+
+        Examples
+        --------
+        >>> from dosecourse.escalation import BOIN
+        >>> text = BOIN(0.3, 5).protocol(max_n=6)
+        >>> text.splitlines()[0]
+        '## Appendix: dose-escalation plan (BOIN)'
+        >>> "lambda_e = 0.2365" in text, BOIN(0.3, 5).protocol("html").startswith("<section")
+        (True, True)
+        """
+        fmt = _validate.one_of(fmt, "fmt", PROTOCOL_FORMATS)
+        lang = check_lang(lang)
+        if max_n is not None:
+            max_n = _validate.integer(max_n, "max_n", minimum=1, maximum=self.max_n)
+        level = _validate.integer(level, "level", minimum=1, maximum=5)
+        selects = self.selects.lower()
+        sections = self._protocol_sections(lang)
+        unknown = set(sections) - {"rule", "rules", "stopping", "selection"}
+        if unknown:
+            raise RuntimeError(f"{type(self).__name__}._protocol_sections returned unknown sections {unknown}")
+        heading, note, table = self._protocol_table(max_n, lang)
+
+        def section(key: str, title: str) -> list[tuple[str, Any]]:
+            if key not in sections:
+                return []
+            lines = [line.strip() for text in sections[key] for line in text.split("\n")]
+            return [("heading", t(title, lang))] + [("text", line) for line in lines if line]
+
+        name = t(self.name_label, lang) if self.name_label else self.name
+        blocks: list[tuple[str, Any]] = [
+            ("title", t("protocol_title", lang, design=name)),
+            ("text", t("protocol_intro", lang, selects=t(f"protocol_selects_{selects}", lang))),
+            ("heading", t("protocol_h_design", lang)), ("table", self._protocol_parameters(lang)),
+            *section("rule", "protocol_h_rule"), *section("rules", "protocol_h_rules"),
+            ("heading", t(heading, lang)), *([("text", note)] if note else []), ("table", table),
+            *section("stopping", "protocol_h_stopping"), *section("selection", f"protocol_h_selection_{selects}")]
+        if self.protocol_reference:
+            blocks += [("heading", t("protocol_h_reference", lang)), ("text", t(self.protocol_reference, lang))]
+        return _render_protocol(blocks, fmt, level)
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """Texts of the appendix's rule sections in ``lang``: ``"rule"`` (escalation and de-escalation),
+        ``"stopping"`` (stopping and elimination) and ``"selection"`` (the MTD or OBD), each a list of paragraphs
+        (a newline also starts one); or ``"rules"``, one section holding all three.  By default the whole of
+        :meth:`describe`, as one ``"rules"`` section; designs override it to give the three sections from the
+        label texts their :meth:`describe` uses."""
+        return {"rules": [self.describe(lang)]}
+
+    def _protocol_derived(self, lang: str) -> list[tuple[str, str, str]]:
+        """Rows (parameter, value, setting) of quantities derived from the settings, shown after them (none by
+        default; BOIN shows its boundaries)."""
+        return []
+
+    def _protocol_table_note(self, lang: str) -> str:
+        """The sentence that introduces the decision table in the appendix (none by default)."""
+        return ""
+
+    def _protocol_parameters(self, lang: str) -> pd.DataFrame:
+        """The appendix's table of parameters: the design, every constructor argument (the value in use, e.g.
+        BOIN's default phi1 = 0.6 target), the maximum sample size, the derived quantities and ``repr``."""
+        rows = [(t("protocol_param_design", lang), t(self.name_label, lang) if self.name_label else self.name, "")]
+        for name, value in self._arguments.items():
+            if value is None and not hasattr(self, name):
+                continue   # a default computed from the other settings, shown by the derived rows
+            shown = getattr(self, name, value)
+            rows.append((t(f"protocol_param_{name}", lang), _protocol_value(name, value if callable(shown) else
+                                                                            shown, lang), name))
+        rows.append((t("protocol_param_max_n", lang), str(self.max_n), ""))
+        rows += self._protocol_derived(lang)
+        rows.append((t("protocol_param_spec", lang), repr(self), ""))
+        return pd.DataFrame(rows, columns=[t(f"protocol_col_{c}", lang) for c in ("parameter", "value", "setting")])
+
+    def _protocol_table(self, max_n: int | None, lang: str) -> tuple[str, str, pd.DataFrame]:
+        """Heading label id, introductory note and table of the appendix's decision table, or of the dose
+        transition pathways for a design without one (``max_n`` validated)."""
+        try:
+            table = self.decision_table(max_n, lang=lang)
+        except NotImplementedError:
+            cohorts = 2 if max_n is None else -(-max_n // self.cohort_size)
+            if cohorts > PROTOCOL_MAX_PATHWAY_COHORTS:
+                raise ValueError(f"max_n: the pathways of {self.name} in a protocol cover at most "
+                                 f"{PROTOCOL_MAX_PATHWAY_COHORTS} cohorts (max_n <= "
+                                 f"{PROTOCOL_MAX_PATHWAY_COHORTS * self.cohort_size} with cohorts of "
+                                 f"{self.cohort_size}); got max_n={max_n}") from None
+            return "protocol_h_pathways", t("protocol_pathways_note", lang, n=cohorts), self.pathways(cohorts,
+                                                                                                      lang=lang)
+        if len(table.columns) and all(isinstance(c, (int, np.integer)) for c in table.columns):
+            table = table.T.reset_index(drop=True)   # one row per number of patients: narrow enough for a page
+        return "protocol_h_table", self._protocol_table_note(lang), table
+
+
+class Design(ProtocolAppendix, ABC):
     """Base class of the escalation designs.
 
     Parameters
@@ -97,12 +251,6 @@ class Design(ABC):
 
     outcome_label: ClassVar[str] = "pathway_cohort_dlts"
     """Label id of a cohort's outcome in :meth:`pathways`."""
-
-    protocol_reference: ClassVar[str] = ""
-    """Label id of the design's primary reference, cited in :meth:`protocol`."""
-
-    name_label: ClassVar[str] = ""
-    """Label id of the design's name in the reader's language, where it differs from :attr:`name`."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -350,142 +498,6 @@ class Design(ABC):
         # object dtype keeps dose numbers as integers where a stopped pathway leaves later cells empty
         return pd.DataFrame(rows, dtype=object).fillna("")
 
-    # ------------------------------------------------------------------------------------ the protocol appendix
-    def protocol(self, fmt: str = "markdown", lang: str = "en", max_n: int | None = None, *,
-                 level: int = 2) -> str:
-        """The pre-specified plan as a protocol appendix, ready to paste into a trial protocol.
-
-        One contract for every design: the appendix is assembled from what the design already provides (its
-        settings, i.e. the constructor's arguments and ``repr``; its rules in words, from the label texts of
-        :meth:`describe`; its :meth:`decision_table`, or for a design without one its :meth:`pathways`), in
-        the order a protocol's statistical section gives them:
-
-        1. the design and its parameters, in a table that ends with the design's ``repr`` (which rebuilds it);
-        2. the dose escalation and de-escalation rule in words;
-        3. the decision table (one row per number of patients at the current dose, where the design's table has
-           one column per number of patients), or the dose transition pathways of the first cohorts;
-        4. the stopping and elimination rules;
-        5. the rule that selects the MTD (or the OBD);
-        6. the primary reference.
-
-        A design overrides only what differs, through small hooks: :meth:`_protocol_sections` (the texts of 2,
-        4 and 5; by default the whole of :meth:`describe` in one section), :meth:`_protocol_derived` (quantities
-        derived from the settings, such as BOIN's boundaries) and :meth:`_protocol_table_note`.
-
-        Parameters
-        ----------
-        fmt : {"markdown", "html"}
-            Markdown with pipe tables, or an HTML fragment (one ``<section>`` element, every text escaped).
-        lang : {"en", "zh-tw"}
-            Language of the appendix (default ``"en"``).
-        max_n : int, optional
-            For a decision table, the largest number of patients at a dose it covers (default: the design's
-            maximum sample size; the 3+3's table is fixed and accepts only 6).  For pathways, the number of
-            patients they cover, rounded up to whole cohorts (default: two cohorts; at most
-            :data:`PROTOCOL_MAX_PATHWAY_COHORTS`).  From 1 to the design's maximum sample size.
-        level : int
-            Heading level of the appendix's title, 1 to 5 (default 2); its sections are one level below.
-
-        Returns
-        -------
-        str
-            The appendix, ending with a newline.
-
-        Raises
-        ------
-        ValueError, TypeError
-            On an unknown ``fmt`` or ``lang``, or ``max_n`` or ``level`` outside its range (each message names
-            the argument).
-
-        Examples
-        --------
-        >>> from dosecourse.escalation import BOIN
-        >>> text = BOIN(0.3, 5).protocol(max_n=6)
-        >>> text.splitlines()[0]
-        '## Appendix: dose-escalation plan (BOIN)'
-        >>> "lambda_e = 0.2365" in text, BOIN(0.3, 5).protocol("html").startswith("<section")
-        (True, True)
-        """
-        fmt = _validate.one_of(fmt, "fmt", PROTOCOL_FORMATS)
-        lang = check_lang(lang)
-        if max_n is not None:
-            max_n = _validate.integer(max_n, "max_n", minimum=1, maximum=self.max_n)
-        level = _validate.integer(level, "level", minimum=1, maximum=5)
-        selects = self.selects.lower()
-        sections = self._protocol_sections(lang)
-        unknown = set(sections) - {"rule", "rules", "stopping", "selection"}
-        if unknown:
-            raise RuntimeError(f"{type(self).__name__}._protocol_sections returned unknown sections {unknown}")
-        heading, note, table = self._protocol_table(max_n, lang)
-
-        def section(key: str, title: str) -> list[tuple[str, Any]]:
-            if key not in sections:
-                return []
-            lines = [line.strip() for text in sections[key] for line in text.split("\n")]
-            return [("heading", t(title, lang))] + [("text", line) for line in lines if line]
-
-        name = t(self.name_label, lang) if self.name_label else self.name
-        blocks: list[tuple[str, Any]] = [
-            ("title", t("protocol_title", lang, design=name)),
-            ("text", t("protocol_intro", lang, selects=t(f"protocol_selects_{selects}", lang))),
-            ("heading", t("protocol_h_design", lang)), ("table", self._protocol_parameters(lang)),
-            *section("rule", "protocol_h_rule"), *section("rules", "protocol_h_rules"),
-            ("heading", t(heading, lang)), *([("text", note)] if note else []), ("table", table),
-            *section("stopping", "protocol_h_stopping"), *section("selection", f"protocol_h_selection_{selects}")]
-        if self.protocol_reference:
-            blocks += [("heading", t("protocol_h_reference", lang)), ("text", t(self.protocol_reference, lang))]
-        return _render_protocol(blocks, fmt, level)
-
-    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
-        """Texts of the appendix's rule sections in ``lang``: ``"rule"`` (escalation and de-escalation),
-        ``"stopping"`` (stopping and elimination) and ``"selection"`` (the MTD or OBD), each a list of paragraphs
-        (a newline also starts one); or ``"rules"``, one section holding all three.  By default the whole of
-        :meth:`describe`, as one ``"rules"`` section; designs override it to give the three sections from the
-        label texts their :meth:`describe` uses."""
-        return {"rules": [self.describe(lang)]}
-
-    def _protocol_derived(self, lang: str) -> list[tuple[str, str, str]]:
-        """Rows (parameter, value, setting) of quantities derived from the settings, shown after them (none by
-        default; BOIN shows its boundaries)."""
-        return []
-
-    def _protocol_table_note(self, lang: str) -> str:
-        """The sentence that introduces the decision table in the appendix (none by default)."""
-        return ""
-
-    def _protocol_parameters(self, lang: str) -> pd.DataFrame:
-        """The appendix's table of parameters: the design, every constructor argument (the value in use, e.g.
-        BOIN's default phi1 = 0.6 target), the maximum sample size, the derived quantities and ``repr``."""
-        rows = [(t("protocol_param_design", lang), t(self.name_label, lang) if self.name_label else self.name, "")]
-        for name, value in self._arguments.items():
-            if value is None and not hasattr(self, name):
-                continue   # a default computed from the other settings, shown by the derived rows
-            shown = getattr(self, name, value)
-            rows.append((t(f"protocol_param_{name}", lang), _protocol_value(name, value if callable(shown) else
-                                                                            shown, lang), name))
-        rows.append((t("protocol_param_max_n", lang), str(self.max_n), ""))
-        rows += self._protocol_derived(lang)
-        rows.append((t("protocol_param_spec", lang), repr(self), ""))
-        return pd.DataFrame(rows, columns=[t(f"protocol_col_{c}", lang) for c in ("parameter", "value", "setting")])
-
-    def _protocol_table(self, max_n: int | None, lang: str) -> tuple[str, str, pd.DataFrame]:
-        """Heading label id, introductory note and table of the appendix's decision table, or of the dose
-        transition pathways for a design without one (``max_n`` validated)."""
-        try:
-            table = self.decision_table(max_n, lang=lang)
-        except NotImplementedError:
-            cohorts = 2 if max_n is None else -(-max_n // self.cohort_size)
-            if cohorts > PROTOCOL_MAX_PATHWAY_COHORTS:
-                raise ValueError(f"max_n: the pathways of {self.name} in a protocol cover at most "
-                                 f"{PROTOCOL_MAX_PATHWAY_COHORTS} cohorts (max_n <= "
-                                 f"{PROTOCOL_MAX_PATHWAY_COHORTS * self.cohort_size} with cohorts of "
-                                 f"{self.cohort_size}); got max_n={max_n}") from None
-            return "protocol_h_pathways", t("protocol_pathways_note", lang, n=cohorts), self.pathways(cohorts,
-                                                                                                      lang=lang)
-        if len(table.columns) and all(isinstance(c, (int, np.integer)) for c in table.columns):
-            table = table.T.reset_index(drop=True)   # one row per number of patients: narrow enough for a page
-        return "protocol_h_table", self._protocol_table_note(lang), table
-
     # ------------------------------------------------------------------------------------ evaluation
     def _truth(self, true_tox: Any, truth: dict) -> tuple[np.ndarray, dict]:
         """Validate a scenario: ``true_tox`` and the design's further :attr:`truth_args`."""
@@ -605,20 +617,21 @@ class Design(ABC):
 
 def _protocol_value(name: str, value: Any, lang: str) -> str:
     """A setting's value as the appendix shows it: yes/no, a name's text where it has one, numbers to 4
-    significant digits, sequences joined by commas."""
+    significant digits, sequences joined by commas (tuples in parentheses)."""
     if value is None:
         return t("protocol_none", lang)
     if isinstance(value, (bool, np.bool_)):
         return t("protocol_yes" if value else "protocol_no", lang)
     if isinstance(value, str):
-        key = _VALUE_LABELS.get(name, "").format(value.replace("-", "_"))
+        key = _VALUE_LABELS.get(name, "").format(value.replace("-", "_").replace(".", "_"))
         return t(key, lang) if key in catalogue() else value
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):
         return f"{value:.4g}"
     if isinstance(value, (list, tuple, np.ndarray)):
-        return ", ".join(_protocol_value(name, v, lang) for v in np.asarray(value, dtype=object).ravel())
+        shown = ", ".join(_protocol_value(name, v, lang) for v in np.asarray(value, dtype=object).ravel())
+        return f"({shown})" if isinstance(value, tuple) else shown   # a pair (a, b) in parentheses
     return str(value)
 
 
