@@ -305,17 +305,25 @@ class TITECRM(_TimedDesign, Design):
         str
         """
         lang = check_lang(lang)
+        parts = self._protocol_sections(lang)["rule"] + [t("crm_describe_end", lang)]
+        return ("" if lang == "zh-tw" else " ").join(parts)
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """The model, weighting and dose-assignment texts of :meth:`describe`, then stopping (none) and MTD
+        selection (the CRM's)."""
         formula = "p_k = s_k^exp(beta)" if self.model == "empiric" else (
             f"p_k = expit({self.intercept:g} + exp(beta) * (logit(s_k) - {self.intercept:g}))")
-        parts = [t("titecrm_describe", lang, model=t(f"crm_model_{self.model}", lang), formula=formula,
-                   skeleton=", ".join(f"{s:.3f}" for s in self.skeleton), prior_var=f"{self.prior_var:g}",
-                   target=f"{self.target:g}", n_cohorts=self.n_cohorts, cohort_size=self.cohort_size,
-                   max_n=self.max_n, start=self.start_dose, window=f"{self.dlt_window_months:g}")]
-        parts.append(t("titecrm_describe_weights" if self.tite else "titecrm_describe_wait", lang))
+        rule = [t("titecrm_describe", lang, model=t(f"crm_model_{self.model}", lang), formula=formula,
+                  skeleton=", ".join(f"{s:.3f}" for s in self.skeleton), prior_var=f"{self.prior_var:g}",
+                  target=f"{self.target:g}", n_cohorts=self.n_cohorts, cohort_size=self.cohort_size,
+                  max_n=self.max_n, start=self.start_dose, window=f"{self.dlt_window_months:g}")]
+        rule.append(t("titecrm_describe_weights" if self.tite else "titecrm_describe_wait", lang))
         if self.no_skip:
-            parts.append(t("crm_describe_no_skip", lang))
-        parts.append(t("crm_describe_end", lang))
-        return ("" if lang == "zh-tw" else " ").join(parts)
+            rule.append(t("crm_describe_no_skip", lang))
+        return {"rule": rule,
+                "stopping": [t("protocol_crm_stopping", lang, max_n=self.max_n, n_cohorts=self.n_cohorts,
+                               cohort_size=self.cohort_size)],
+                "selection": [t("protocol_crm_selection", lang, target=f"{self.target:g}")]}
 
     # ---------------------------------------------------------------------------------------- evaluation
     def _decide_many(self, snap: _Snapshot, dose: np.ndarray, elim: np.ndarray):
