@@ -397,3 +397,42 @@ def test_vectorised_simulation_equals_trial_by_trial_conduct():
         both = oc.patients_se * math.sqrt(oc.n_trials) * math.sqrt(1 / count + 1 / oc.n_trials)
         assert np.all(np.abs(patients / count - oc.patients) <= 3 * both), (rules, patients / count, oc.patients)
 
+
+
+# ---------------------------------------------------------------------------------------------- next.comb trials
+R_LOOP = {
+    # Rscript tests/reference/boin_comb_trials_r.R 2 2000 11: 2000 trials of the "3x4 extrasafe" scenario run with
+    # next.comb(target=0.25, n, y, d, n.earlystop=100, extrasafe=TRUE) after each cohort and
+    # select.mtd.comb(0.25, n, y, extrasafe=TRUE) at the end (dput of the selection %, mean patients, mean DLTs)
+    "3x4 extrasafe": dict(
+        trials=2000,
+        sel=[0.2, 15.85, 20.5, 10.3, 17.45, 9.75, 13, 5.55, 0.6, 5.5, 0.25, 0],
+        npat=[7.2285, 6.8115, 6.2985, 6.369, 5.382, 2.7585, 4.4925, 2.283, 0.5655, 1.905, 0.42, 0.054],
+        ntox=[0.348, 0.711, 1.217, 0.6475, 1.09, 0.831, 0.9095, 0.6655, 0.2615, 0.5765, 0.2065, 0.038],
+        none=1.05),
+}
+
+
+@pytest.mark.parametrize("name", list(R_LOOP))
+def test_default_rules_match_trials_run_with_next_comb(name):
+    """rules="next.comb" (the default) against trials R conducts with its own next.comb and select.mtd.comb.
+
+    These differ from get.oc.comb's numbers: on "3x4 extrasafe" get.oc.comb reports 87.7% correct selection,
+    the trials run with next.comb select a correct combination in 71.75% (see the BOINComb docstring).
+    """
+    ref, grid = R_LOOP[name], GET_OC_COMB[name]
+    p = np.array(grid["p"])
+    rows, cols = p.shape
+    oc = BOINComb(grid["target"], p.shape, **grid["settings"]).simulate(p, n_trials=10_000, seed=2025)
+    count = ref["trials"]
+    r_sel = _grid(ref["sel"], rows, cols)
+    se = 100 * np.sqrt(oc.selection / 100 * (1 - oc.selection / 100) / oc.n_trials
+                       + r_sel / 100 * (1 - r_sel / 100) / count)
+    assert np.all(np.abs(oc.selection - r_sel) <= 3 * se + 1e-9), (oc.selection, r_sel)
+    for mine, mine_se, key in ((oc.patients, oc.patients_se, "npat"), (oc.dlts, oc.dlts_se, "ntox")):
+        both = mine_se * np.sqrt(1 + oc.n_trials / count)
+        assert np.all(np.abs(mine - _grid(ref[key], rows, cols)) <= 3 * both), (key, mine)
+    q, r = oc.no_selection / 100, ref["none"] / 100
+    assert abs(oc.no_selection - ref["none"]) <= 300 * math.sqrt(q * (1 - q) / oc.n_trials + r * (1 - r) / count)
+    # and the two rule sets really differ here: correct selection 87.7% (get.oc.comb) against about 72%
+    assert oc.correct_selection(grid["target"]) < grid["pcs"] - 10

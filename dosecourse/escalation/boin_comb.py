@@ -276,6 +276,10 @@ class BOINComb(ProtocolAppendix):
     ``n >= n_earlystop``; ``select.mtd.comb`` rounds the isotonic estimates to 2 decimals before choosing.
     ``get.oc.comb`` (``rules="get.oc.comb"``) has no observed-rate check, stops at ``n_earlystop`` only when the
     decision is to stay, and chooses from unrounded estimates (and ``boundMTD`` uses ``>=`` instead of ``>``).
+    The difference matters: on a 3 x 4 grid (target 0.25, 15 cohorts of 3, ``extrasafe``; the scenario of
+    ``tests/test_boin_comb.py``) ``get.oc.comb`` reports 87.7% correct selection, while 2000 trials conducted with
+    R's own ``next.comb`` and ``select.mtd.comb`` select a correct combination in 71.8% (this class: 87.0% and
+    71.9% on 10,000 trials): one DLT in three at (j + 1, 1) blocks every later escalation of drug A from row j.
     Titration (``get.oc.comb(titration = TRUE)``) is not implemented.
 
     **MTD selection** (``select.mtd.comb``).  A combination with ``n >= 3`` and Pr(p > target | data) >
