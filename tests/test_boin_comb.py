@@ -401,6 +401,16 @@ def test_vectorised_simulation_equals_trial_by_trial_conduct():
 
 # ---------------------------------------------------------------------------------------------- next.comb trials
 R_LOOP = {
+    # Rscript tests/reference/boin_comb_trials_r.R 1 2000 12: the "help page 3x5" scenario, next.comb(target=0.3,
+    # n, y, d, n.earlystop=12) after each of up to 20 cohorts, select.mtd.comb(0.3, n, y) at the end
+    "help page 3x5": dict(
+        trials=2000,
+        sel=[0, 0.1, 1.3, 0.1, 0.2, 18.35, 0.6, 6.95, 44.85, 2.8, 15, 2.8, 5.85, 1.1, 0],
+        npat=[3.0945, 1.728, 1.122, 1.626, 1.839, 3.9855, 1.1085, 2.31, 6.396, 0.909, 2.4615, 2.127, 0.873, 0.7935,
+              0.132],
+        ntox=[0.0285, 0.0555, 0.0915, 0.0515, 0.089, 0.4105, 0.1065, 0.352, 1.9345, 0.1835, 0.7225, 1.296, 0.2635,
+              0.478, 0.099],
+        none=0.0),
     # Rscript tests/reference/boin_comb_trials_r.R 2 2000 11: 2000 trials of the "3x4 extrasafe" scenario run with
     # next.comb(target=0.25, n, y, d, n.earlystop=100, extrasafe=TRUE) after each cohort and
     # select.mtd.comb(0.25, n, y, extrasafe=TRUE) at the end (dput of the selection %, mean patients, mean DLTs)
@@ -434,5 +444,5 @@ def test_default_rules_match_trials_run_with_next_comb(name):
         assert np.all(np.abs(mine - _grid(ref[key], rows, cols)) <= 3 * both), (key, mine)
     q, r = oc.no_selection / 100, ref["none"] / 100
     assert abs(oc.no_selection - ref["none"]) <= 300 * math.sqrt(q * (1 - q) / oc.n_trials + r * (1 - r) / count)
-    # and the two rule sets really differ here: correct selection 87.7% (get.oc.comb) against about 72%
-    assert oc.correct_selection(grid["target"]) < grid["pcs"] - 10
+    # and the two rule sets really differ: correct selection 73.9% / 87.7% with get.oc.comb against about 65% / 72%
+    assert oc.correct_selection(grid["target"]) < grid["pcs"] - 5
