@@ -21,6 +21,9 @@ The modules covered default to *every* public module of the package (found by :m
 added later fails :func:`test_every_public_callable_has_a_valid_call` until its callables have valid calls here.
 Only ``dosecourse.chapters`` is left out (:data:`EXCLUDED`): it is the presentation layer of the book (widgets,
 figures, styles), not science API a fellow calls with numbers.
+
+``python tests/test_bad_input.py`` runs the same cases outside pytest and prints how many end in each outcome of
+:func:`run_case` (clear error, sane result, unclear error, no error, hang): :func:`tally`.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from public_api import modules, objects
 
 from dosecourse import (
     biomarkers,
+    capstone_drug,
     cytokine,
     data,
     dose_grid,
@@ -58,6 +62,7 @@ from dosecourse import (
     simulation_check,
     stats,
     target_attainment,
+    target_window,
     utility,
 )
 from dosecourse import dose_comparison as dc
@@ -76,9 +81,6 @@ COVERED: tuple[str, ...] = tuple(sorted(
     if not any(m.__name__ == e or m.__name__.startswith(e + ".") for e in EXCLUDED)))
 """Modules whose public callables the contract covers: by default every public module of the package except
 :data:`EXCLUDED`, so that a module added later is covered (and must get valid calls) automatically."""
-
-PENDING: tuple[str, ...] = ("dosecourse.target_window",)  # appeared while the contract was extended
-"""Modules of :data:`COVERED` being written in another branch of work: added to the contract once they land."""
 
 TIME_LIMIT = 3.0
 """Seconds one call may take."""
@@ -105,6 +107,8 @@ DESIGNS: dict[str, tuple[Callable[[], esc.Design], dict]] = {
     "ThreePlusThree": (lambda: esc.ThreePlusThree(3), {}),
     "AcceleratedTitration": (lambda: esc.AcceleratedTitration(3), {}),
     "BLRM": (lambda: blrm.BLRM([1, 2, 4], n_cohorts=4), {}),
+    "TITECRM": (lambda: esc.TITECRM([0.05, 0.12, 0.25], 0.25, n_cohorts=4), {"late_share": 0.5}),
+    "TITEBOIN": (lambda: esc.TITEBOIN(0.25, 3, n_cohorts=4), {"late_share": 0.5}),
 }
 """One small instance of every escalation design, and the further truths its simulations need."""
 
@@ -115,6 +119,7 @@ VERBS: dict[str, Callable[[dict], dict]] = {
     "describe": lambda truth: {"lang": "en"},
     "decision_table": lambda truth: {"max_n": 6, "lang": "en"},
     "pathways": lambda truth: {"n_cohorts": 1, "data": "1NNN", "lang": "en"},
+    "protocol": lambda truth: {"fmt": "markdown", "lang": "en", "max_n": 6, "level": 2},
     "simulate": lambda truth: {"true_tox": _tox3(), "n_trials": 20, "seed": 1, **truth},
     "exact": lambda truth: {"true_tox": _tox3(), **truth},
     "operating_characteristics": lambda truth: {"true_tox": _tox3(), "method": "simulate", "n_trials": 20,
@@ -161,6 +166,18 @@ def _oc():
     return _trials().summary()
 
 
+def _comb():
+    return esc.BOINComb(0.3, (2, 3), n_cohorts=4)
+
+
+def _comb_data():
+    return {"n": [[3, 0, 0], [0, 0, 0]], "y": [[0, 0, 0], [0, 0, 0]]}
+
+
+def _comb_oc():
+    return _comb().simulate([[0.05, 0.1, 0.2], [0.1, 0.3, 0.5]], n_trials=20, seed=1)
+
+
 def _bfboin_data():
     return esc.TrialData([3, 3, 3], [0, 0, 0], current=3, responses=[1, 0, 0])
 
@@ -181,6 +198,35 @@ VALID: dict[str, Call] = {
                                                                dict(true_tox=[0.3], window=1.0)),
     "dosecourse.escalation.boin.boin_boundaries": lambda: (esc.boin_boundaries,
                                                            dict(target=0.3, phi1=0.18, phi2=0.42)),
+    "dosecourse.escalation.boin_comb.BOINComb": lambda: (esc.BOINComb, dict(
+        target=0.3, n_doses=(2, 3), cohort_size=3, n_cohorts=4, start_dose=(1, 1), p_saf=0.18, p_tox=0.42,
+        n_earlystop=100, cutoff_eli=0.95, extrasafe=False, offset=0.05, rules="next.comb", bound_mtd=False)),
+    "dosecourse.escalation.boin_comb.BOINComb.replace": lambda: (_comb().replace, dict(n_cohorts=3)),
+    "dosecourse.escalation.boin_comb.BOINComb.decision_table":
+        lambda: (_comb().decision_table, dict(max_n=6, lang="en")),
+    "dosecourse.escalation.boin_comb.BOINComb.next_candidates":
+        lambda: (_comb().next_candidates, dict(**_comb_data(), current=(1, 1))),
+    "dosecourse.escalation.boin_comb.BOINComb.next_dose":
+        lambda: (_comb().next_dose, dict(**_comb_data(), current=(1, 1), seed=1)),
+    "dosecourse.escalation.boin_comb.BOINComb.explain":
+        lambda: (_comb().explain, dict(**_comb_data(), current=(1, 1), lang="en")),
+    "dosecourse.escalation.boin_comb.BOINComb.select": lambda: (_comb().select, _comb_data()),
+    "dosecourse.escalation.boin_comb.BOINComb.estimates": lambda: (_comb().estimates, _comb_data()),
+    "dosecourse.escalation.boin_comb.BOINComb.select_contour": lambda: (_comb().select_contour, _comb_data()),
+    "dosecourse.escalation.boin_comb.BOINComb.pathways": lambda: (_comb().pathways, dict(n_cohorts=1, lang="en")),
+    "dosecourse.escalation.boin_comb.BOINComb.describe": lambda: (_comb().describe, dict(lang="en")),
+    "dosecourse.escalation.boin_comb.BOINComb.protocol": lambda: (_comb().protocol, dict(
+        fmt="markdown", lang="en", max_n=6, level=2)),
+    "dosecourse.escalation.boin_comb.BOINComb.simulate": lambda: (_comb().simulate, dict(
+        true_tox=[[0.05, 0.1, 0.2], [0.1, 0.3, 0.5]], n_trials=20, seed=1)),
+    "dosecourse.escalation.boin_comb.CombOperatingCharacteristics":
+        lambda: (esc.CombOperatingCharacteristics, fields_of(_comb_oc())),
+    "dosecourse.escalation.boin_comb.CombOperatingCharacteristics.correct_selection":
+        lambda: (_comb_oc().correct_selection, dict(target=0.3, tolerance=0.05)),
+    "dosecourse.escalation.boin_comb.CombOperatingCharacteristics.correct_patients":
+        lambda: (_comb_oc().correct_patients, dict(target=0.3, tolerance=0.05)),
+    "dosecourse.escalation.boin_comb.CombOperatingCharacteristics.to_frame":
+        lambda: (_comb_oc().to_frame, dict(lang="en")),
     "dosecourse.escalation.boin.BOIN": lambda: (esc.BOIN, dict(
         target=0.3, n_doses=3, cohort_size=3, n_cohorts=4, start_dose=1, phi1=0.18, phi2=0.42, cutoff_eli=0.95,
         extrasafe=False, offset=0.05, n_earlystop=100)),
@@ -205,6 +251,27 @@ VALID: dict[str, Call] = {
     "dosecourse.escalation.crm.CRM": lambda: (esc.CRM, dict(
         skeleton=[0.05, 0.12, 0.25], target=0.25, cohort_size=3, n_cohorts=4, start_dose=1, model="empiric",
         prior_var=1.34, intercept=3.0, no_skip=True, coherence=True)),
+    "dosecourse.escalation.tite.TITEData": lambda: (esc.TITEData, dict(
+        n_doses=3, levels=[1, 1, 2], tox=[0, 1, 0], followup=[28.0, 10.0, 7.0], window=28.0, current=2)),
+    "dosecourse.escalation.tite.TITEData.complete":
+        lambda: (esc.TITEData.complete, dict(data=esc.TrialData([3, 3, 0], [0, 1, 0], current=2), window=28.0)),
+    "dosecourse.escalation.tite.TITEData.to_trial_data":
+        lambda: (esc.TITEData(3, [1, 1, 2], [0, 1, 0], [28.0, 10.0, 7.0], 28.0).to_trial_data, {}),
+    "dosecourse.escalation.tite.compare_waiting": lambda: (esc.compare_waiting, dict(
+        design=esc.TITEBOIN(0.25, 3, n_cohorts=3), true_tox=[0.1, 0.3, 0.5], n_trials=20, seed=1, late_share=0.5)),
+    "dosecourse.escalation.tite.DurationComparison": lambda: (esc.DurationComparison, fields_of(esc.compare_waiting(
+        esc.TITEBOIN(0.25, 3, n_cohorts=3), [0.1, 0.3, 0.5], n_trials=20, seed=1))),
+    "dosecourse.escalation.tite_crm.tite_crm_posterior": lambda: (esc.tite_crm_posterior, dict(
+        skeleton=[0.05, 0.1, 0.2, 0.35, 0.5], target=0.2, levels=[1, 1, 1, 2, 2, 2], tox=[0, 0, 0, 0, 1, 0],
+        followup=[28.0, 28.0, 28.0, 20.0, 9.0, 3.0], window=28.0, model="empiric", prior_var=1.34, intercept=3.0)),
+    "dosecourse.escalation.tite_crm.TITECRM": lambda: (esc.TITECRM, dict(
+        skeleton=[0.05, 0.12, 0.25], target=0.25, cohort_size=3, n_cohorts=4, start_dose=1, model="empiric",
+        prior_var=1.34, intercept=3.0, no_skip=True, accrual_per_month=3.0, dlt_window_months=1.0,
+        accrual="poisson", tite=True)),
+    "dosecourse.escalation.tite_boin.TITEBOIN": lambda: (esc.TITEBOIN, dict(
+        target=0.25, n_doses=3, cohort_size=3, n_cohorts=4, start_dose=1, max_pending=0.5, phi1=0.15, phi2=0.35,
+        cutoff_eli=0.95, extrasafe=False, offset=0.05, n_earlystop=100, accrual_per_month=3.0,
+        dlt_window_months=1.0, accrual="poisson", tite=True)),
     "dosecourse.escalation.data.Cohort": lambda: (esc.Cohort, dict(dose=1, outcomes="NNT")),
     "dosecourse.escalation.data.parse_outcomes": lambda: (esc.parse_outcomes,
                                                           dict(text="1NNT 2NNN", letters="TNEB")),
@@ -921,6 +988,22 @@ VALID_PARTS_III_IV: dict[str, Call] = {
         trial=_ertrial(), by="quantile", metric="cavg_ss", n_groups=4, replicate=0)),
     "dosecourse.exposure_response.approximate_er_slope":
         lambda: (er.approximate_er_slope, dict(scenario=er.ERScenario(), adjusted=False)),
+    # ---- target_window
+    "dosecourse.target_window.TargetWindowModel": lambda: (target_window.TargetWindowModel, dict(
+        ec50=0.15, hill=1.0, tox50=8.0, tox_slope=1.5, omega=0.4, exposure_per_dose=1.0 / 240.0,
+        saturation_dose=240.0, power_above=0.5)),
+    "dosecourse.target_window.WindowResult": lambda: (target_window.WindowResult, fields_of(
+        target_window.evaluate([240.0, 960.0], target_window.TargetWindowModel(), n_cycles=4))),
+    "dosecourse.target_window.typical_exposure": lambda: (target_window.typical_exposure, dict(
+        dose=[120.0, 960.0], model=target_window.TargetWindowModel(saturation_dose=240.0))),
+    "dosecourse.target_window.inhibition":
+        lambda: (target_window.inhibition, dict(exposure=[0.5, 2.0], ec50=0.15, hill=1.0)),
+    "dosecourse.target_window.toxicity_probability":
+        lambda: (target_window.toxicity_probability, dict(exposure=[0.5, 2.0], tox50=8.0, slope=1.5)),
+    "dosecourse.target_window.evaluate": lambda: (target_window.evaluate, dict(
+        doses=[240.0, 960.0], model=target_window.TargetWindowModel(), n_cycles=4, n_nodes=40)),
+    "dosecourse.target_window.diminishing_return_dose": lambda: (target_window.diminishing_return_dose, dict(
+        model=target_window.TargetWindowModel(), min_gain=0.05, factor=2.0, bounds=(1.0, 10_000.0))),
     # ---- poppk
     "dosecourse.poppk.CovariateEffect": lambda: (poppk.CovariateEffect, fields_of(_pembro().covariate_effects[0])),
     "dosecourse.poppk.PopPKModel": lambda: (poppk.PopPKModel, fields_of(_pembro())),
@@ -1008,6 +1091,57 @@ VALID_PARTS_III_IV: dict[str, Call] = {
 VALID.update(VALID_PARTS_III_IV)
 
 
+def _cap_expansion():
+    return capstone_drug.simulate_expansion([320.0, 640.0], 20, seed=1)
+
+
+def _cap_run():
+    return capstone_drug.run_escalation(esc.BOIN(0.25, 6, n_cohorts=3), seed=1)
+
+
+VALID_CAPSTONE: dict[str, Call] = {
+    "dosecourse.capstone_drug.TrueModel": lambda: (capstone_drug.TrueModel, fields_of(capstone_drug.TrueModel())),
+    "dosecourse.capstone_drug.TrueModel.clearance": lambda: (capstone_drug.TrueModel().clearance, dict(
+        weight=[60.0, 80.0], sickness=[0.0, 1.0], eta=0.0)),
+    "dosecourse.capstone_drug.TrueModel.p_response": lambda: (capstone_drug.TrueModel().p_response, dict(
+        auc=[10.0, 40.0], sickness=0.0)),
+    "dosecourse.capstone_drug.TrueModel.p_dlt": lambda: (capstone_drug.TrueModel().p_dlt, dict(auc=[10.0, 40.0])),
+    "dosecourse.capstone_drug.TrueModel.p_toxicity":
+        lambda: (capstone_drug.TrueModel().p_toxicity, dict(auc=[10.0, 40.0])),
+    "dosecourse.capstone_drug.TrueModel.inhibition":
+        lambda: (capstone_drug.TrueModel().inhibition, dict(auc=[10.0, 40.0])),
+    "dosecourse.capstone_drug.TrueModel.expected": lambda: (capstone_drug.TrueModel().expected, dict(
+        dose=[320.0, 640.0], outcome="response")),
+    "dosecourse.capstone_drug.Patients": lambda: (capstone_drug.Patients, fields_of(
+        capstone_drug.patients(5, seed=1))),
+    "dosecourse.capstone_drug.Patients.auc": lambda: (capstone_drug.patients(5, seed=1).auc, dict(
+        dose=320.0, model=capstone_drug.TrueModel())),
+    "dosecourse.capstone_drug.patients": lambda: (capstone_drug.patients, dict(
+        n=5, stream="escalation", seed=1, model=capstone_drug.TrueModel())),
+    "dosecourse.capstone_drug.EscalationRun": lambda: (capstone_drug.EscalationRun, fields_of(_cap_run())),
+    "dosecourse.capstone_drug.run_escalation": lambda: (capstone_drug.run_escalation, dict(
+        design=esc.BOIN(0.25, 6, n_cohorts=3), seed=1, model=capstone_drug.TrueModel(),
+        doses=[80.0, 160.0, 320.0, 480.0, 640.0, 960.0])),
+    "dosecourse.capstone_drug.CohortData": lambda: (capstone_drug.CohortData, fields_of(_cap_expansion())),
+    "dosecourse.capstone_drug.CohortData.counts": lambda: (_cap_expansion().counts, dict(outcome="response")),
+    "dosecourse.capstone_drug.CohortData.mean": lambda: (_cap_expansion().mean, dict(outcome="inhibition")),
+    "dosecourse.capstone_drug.simulate_backfill": lambda: (capstone_drug.simulate_backfill, dict(
+        doses=[160.0, 320.0], n_per_dose=4, seed=1, model=capstone_drug.TrueModel())),
+    "dosecourse.capstone_drug.simulate_expansion": lambda: (capstone_drug.simulate_expansion, dict(
+        doses=[320.0, 640.0], n_per_arm=20, seed=1, model=capstone_drug.TrueModel())),
+    "dosecourse.capstone_drug.ERFit": lambda: (capstone_drug.ERFit, fields_of(
+        capstone_drug.fit_exposure_response(_cap_expansion()))),
+    "dosecourse.capstone_drug.fit_exposure_response": lambda: (capstone_drug.fit_exposure_response, dict(
+        data=_cap_expansion(), analysis="naive")),
+    "dosecourse.capstone_drug.Truth": lambda: (capstone_drug.Truth, fields_of(capstone_drug.reveal())),
+    "dosecourse.capstone_drug.reveal": lambda: (capstone_drug.reveal, dict(
+        target=0.25, margin=0.05, model=capstone_drug.TrueModel(), doses=[80.0, 160.0, 320.0, 480.0, 640.0, 960.0])),
+}
+"""Valid calls of the capstone's fictional drug (:mod:`dosecourse.capstone_drug`)."""
+
+VALID.update(VALID_CAPSTONE)
+
+
 
 VERB_OVERRIDES: dict[tuple[str, str], dict] = {
     ("ThreePlusThree", "replace"): {"start_dose": 2},
@@ -1034,10 +1168,11 @@ for _design in DESIGNS:
 INHERITED = {f"dosecourse.escalation.design.Design.{verb}" for verb in VERBS} | {
     "dosecourse.escalation.interval.IntervalDesign.decision_table",
     "dosecourse.escalation.interval.IntervalDesign.describe",
-    "dosecourse.escalation.design.Design"}
+    "dosecourse.escalation.design.Design", "dosecourse.escalation.design.ProtocolAppendix.protocol"}
 """Methods of the base classes, covered through every design above (the base classes cannot be made)."""
 
-ABSTRACT = {"dosecourse.escalation.interval.IntervalDesign", "dosecourse.escalation.mtpi.UPMDesign"}
+ABSTRACT = {"dosecourse.escalation.interval.IntervalDesign", "dosecourse.escalation.mtpi.UPMDesign",
+            "dosecourse.escalation.design.ProtocolAppendix"}
 """Base classes covered through the designs derived from them."""
 
 EXTRA: dict[str, list[tuple[str, str, object, bool]]] = {
@@ -1048,11 +1183,19 @@ EXTRA: dict[str, list[tuple[str, str, object, bool]]] = {
                                             ("dlt_window_months", "1e300", 1e300, True)],
     "dosecourse.mtd_paradigm.compare": [("no_such_parameter", "unknown keyword", 1.0, True)],
     "dosecourse.escalation.crm.CRM": [("skeleton", "decreasing", [0.3, 0.2, 0.1], True)],
+    "dosecourse.escalation.tite.TITEData": [("followup", "longer than the window", [28.0, 10.0, 29.0], True),
+                                           ("window", "zero", 0.0, True)],
+    "dosecourse.escalation.tite_crm.TITECRM": [("dlt_window_months", "zero", 0.0, True),
+                                               ("skeleton", "decreasing", [0.3, 0.2, 0.1], True)],
+    "dosecourse.escalation.tite_boin.TITEBOIN": [("dlt_window_months", "zero", 0.0, True),
+                                                 ("target", "outside (0, 1)", 1.5, True)],
     "dosecourse.escalation.data.TrialData": [("y", "y > n", [4, 1, 0], True)],
     "dosecourse.stats.clopper_pearson": [("x", "x > n", [4, 2, 0], True)],
     "dosecourse.escalation.interval.interval_probabilities": [("edges", "decreasing", [1.0, 0.5, 0.0], True)],
 }
 """Further bad values the generic generator does not make (each must raise, naming the parameter)."""
+EXTRA["dosecourse.escalation.boin_comb.BOINComb.next_dose"] = [("current", "untried (2, 2)", (2, 2), True)]
+EXTRA["dosecourse.escalation.boin_comb.BOINComb.replace"] = [("no_such_setting", "unknown setting", 1, True)]
 for _design in DESIGNS:
     _name = _design_module(_design)
     EXTRA[f"{_name}.next_dose"] = [("data", "dose 9", "9NNN", True), ("data", "bad letter", "1NNX", True)]
@@ -1068,7 +1211,7 @@ class Bad(NamedTuple):
 
 NAMES = {"lang", "scheme", "species", "model", "variant", "key", "method", "noise", "approximation", "unit",
          "correct", "ties", "kind", "accrual", "response_rule", "rodent", "nonrodent", "scaling", "letters",
-         "action", "selects", "name"}
+         "action", "selects", "name", "fmt"}
 """Parameters that take one of a set of names."""
 
 SIZE = re.compile(r"^(n|max_n|n_.*|.*_n|nu|cohort_size|size|grid_size|extra_levels|sentinels|best_n|"
@@ -1101,7 +1244,9 @@ EMPTY_OK = {("dosecourse.escalation.move_probabilities.three_plus_three_escalati
             ("dosecourse.dose_response.CandidateModels.mean", "doses"),
             ("dosecourse.dose_response.DoseResponseFit.predict", "doses"),
             ("dosecourse.dose_response.MCPModResult.predict", "doses"),
-            ("dosecourse.dose_response.MCPModResult.curves", "doses")}
+            ("dosecourse.dose_response.MCPModResult.curves", "doses"),
+            ("dosecourse.target_window.typical_exposure", "dose"), ("dosecourse.target_window.inhibition", "exposure"),
+            ("dosecourse.target_window.toxicity_probability", "exposure")}
 """Vectorised parameters (a number or an array of any shape) for which an empty array gives an empty result."""
 
 NOT_PROB = {("dosecourse.pd.TMDDParameters", "q"), ("dosecourse.exposure_response.ERScenario", "q"),
@@ -1110,6 +1255,13 @@ NOT_PROB = {("dosecourse.pd.TMDDParameters", "q"), ("dosecourse.exposure_respons
 """Parameters whose names read like probabilities but are not (``q`` is an inter-compartmental clearance)."""
 
 MAY_BE_VALID = {
+    # capstone_drug: latent sickness, the rest of log clearance, PD noise and confidence limits may be negative
+    **{("dosecourse.capstone_drug.TrueModel.clearance", name, "-1"): False for name in ("sickness", "eta")},
+    **{("dosecourse.capstone_drug.TrueModel.clearance", name, "[-1]"): False for name in ("sickness", "eta")},
+    ("dosecourse.capstone_drug.TrueModel.p_response", "sickness", "-1"): False,
+    ("dosecourse.capstone_drug.TrueModel.p_response", "sickness", "[-1]"): False,
+    **{("dosecourse.capstone_drug.Patients", name, "[-1]"): False for name in ("sickness", "eta", "z_pd")},
+    ("dosecourse.capstone_drug.ERFit", "ci_low", "-1"): False,
     ("dosecourse.escalation.results.OperatingCharacteristics.summary", "correct", "3"): False,  # dose 3
     ("dosecourse.expansion.correct_dose", "correct", "3"): False,  # dose 3 of 3
     ("dosecourse.fih.Species", "key", "unknown name"): False,  # a species row may be any animal
@@ -1164,6 +1316,28 @@ MAY_BE_VALID = {
     **{("dosecourse.dose_comparison.NIResult", f, "inf"): False  # zero variance (e.g. 0 of 5 in both arms)
        for f in ("ci_lower", "ci_upper", "statistic")},
     ("dosecourse.poppk.ObservedConcentrations", "model", "unknown name"): False,  # any model's name
+    # result classes: documented values and signed quantities
+    ("dosecourse.cytokine.CytokineResult", "time_to_target_dose", "inf"): False,  # documented: never
+    ("dosecourse.cytokine.CytokineResult", "time_to_target_exposure", "inf"): False,
+    ("dosecourse.dose_comparison.Study211Check", "confirm", "[]"): False,  # nothing left to confirm
+    ("dosecourse.dose_response.OptimalContrasts", "means", "[-1]"): False,  # means of a decreasing shape
+    ("dosecourse.dose_response.MCTResult", "contrasts", "[-1]"): False,  # a contrast given by the user
+    ("dosecourse.dose_response.MCTResult", "t_stats", "[-1]"): False,  # one-sided statistics are signed
+    ("dosecourse.dose_response.MCTResult", "critical_value", "-1"): False,  # negative at a level above 1/2
+    ("dosecourse.dose_response.MCTResult", "df", "inf"): False,  # the general approach
+    ("dosecourse.dose_response.MCTResult", "estimates", "[-1]"): False,  # arm means or logits
+    ("dosecourse.dose_response.DoseResponseFit", "coefs", "[-1]"): False,  # e0 and delta of a linear fit
+    ("dosecourse.dose_response.DoseResponseFit", "estimates", "[-1]"): False,
+    ("dosecourse.dose_response.MCPModBootstrap", "curves", "[-1]"): False,  # fitted mean responses
+    ("dosecourse.dossier.DossierTrial", "inhibition", "[-1]"): False,  # observed with noise: may fall below 0
+    ("dosecourse.dossier.ArmSummary", "inhibition", "[-1]"): False,
+    ("dosecourse.exposure_response.ConfoundingCurve", "mean", "[-1]"): False,  # a slope is signed
+    ("dosecourse.exposure_response.ConfoundingCurve", "truth", "-1"): False,
+    ("dosecourse.exposure_response.ReplicateEstimates", "estimates", "[-1]"): False,
+    ("dosecourse.exposure_response.ReplicateEstimates", "truth", "-1"): False,
+    ("dosecourse.exposure_response.EREstimate", "ci_low", "-1"): False,  # a log odds ratio's interval
+    ("dosecourse.exposure_response.EREstimate", "covariates", "[]"): False,  # the unadjusted analysis
+    ("dosecourse.exposure_response.ERTrial", "sickness", "[-1]"): False,  # a standard normal latent variable
 }
 """``(qualified name, parameter, bad label) -> must raise`` where the generic rule is wrong for one parameter."""
 
@@ -1269,13 +1443,17 @@ def bad_values(name: str, valid: Any, default: Any, annotation: Any, qualname: s
 # ---------------------------------------------------------------------------------------------- sanity, timing
 DOCUMENTED_NAN = {"IntervalSummary": {"width", "estimate", "coverage"},
                   "MCPModSimulation": {"dose_estimate"},  # nothing significant, or the fit never crossed
-                  "ArmSummary": {"response_lower", "response_upper"}}  # true outcomes: no interval
+                  "ReplicateEstimates": {"estimates", "se"}}  # exactly where converged is False (checked)
 """Result fields documented as NaN where the value is undefined (no trial treated the dose)."""
 
 COUNT_FIELDS = re.compile(r"^(n|y|patients|dlts|responses|total_n|treated|n_.*|levels_below|patients_below|"
                           r"counts)$")
 PROB_FIELDS = re.compile(r"^(p_.*|prob.*|probability|probabilities|selection|no_selection|pcs|acceptable|"
                          r"select_.*|coverage|occupancy|pcs_curve)$")
+
+
+PERCENT_FIELDS = {"CombOperatingCharacteristics": {"selection", "no_selection"}}
+"""Result fields given in percent (0-100) rather than as probabilities."""
 
 
 def insane(result: Any, depth: int = 0) -> str | None:
@@ -1307,7 +1485,8 @@ def insane(result: Any, depth: int = 0) -> str | None:
                         return f"NaN in {f.name}"
                     if COUNT_FIELDS.match(f.name) and (arr < 0).any():
                         return f"negative count in {f.name}"
-                    if PROB_FIELDS.match(f.name) and ((arr < 0) | (arr > 1 + 1e-12)).any():
+                    top = 100.0 if f.name in PERCENT_FIELDS.get(type(result).__name__, ()) else 1.0
+                    if PROB_FIELDS.match(f.name) and ((arr < 0) | (arr > top * (1 + 1e-12))).any():
                         return f"probability outside [0, 1] in {f.name}"
             else:
                 why = insane(value, depth + 1)
@@ -1363,12 +1542,17 @@ def cases(qualname: str) -> list[tuple[str, Bad]]:
     return found
 
 
-def run_case(func: Callable, kwargs: dict, name: str, bad: Bad, qualname: str = "") -> tuple[str, str] | None:
-    """``(category, detail)`` when the bad value is mishandled, else None.
+HANDLED: tuple[str, ...] = ("clear error", "sane result")
+"""Outcomes of :func:`run_case` that pass: the rest (``no error``, ``unclear error``, ``hang``) are failures."""
 
-    Categories: ``no error`` (accepted with a sane result although it must raise, or accepted with a NaN, a
-    negative count or a probability outside [0, 1]), ``unclear error`` (another exception, or a message that does
-    not name the parameter) and ``hang``.
+
+def run_case(func: Callable, kwargs: dict, name: str, bad: Bad, qualname: str = "") -> tuple[str, str]:
+    """``(category, detail)`` of one bad value.
+
+    Categories: ``clear error`` (ValueError or TypeError naming the parameter), ``sane result`` (a value that is
+    only possibly bad accepted with a sane result), and the failures ``no error`` (accepted with a sane result
+    although it must raise, or accepted with a NaN, a negative count or a probability outside [0, 1]), ``unclear
+    error`` (another exception, or a message that does not name the parameter) and ``hang``.
     """
     call = {**kwargs, name: bad.value}
     name = NAMES_IN_MESSAGE.get((qualname, name), name)
@@ -1384,7 +1568,7 @@ def run_case(func: Callable, kwargs: dict, name: str, bad: Bad, qualname: str = 
             named = any(k in str(exc) for k in kwargs)
         if not named:
             return "unclear error", f"{type(exc).__name__}: {str(exc)[:150]} (does not name {name})"
-        return None
+        return "clear error", f"{type(exc).__name__}: {str(exc)[:150]}"
     except Exception as exc:  # noqa: BLE001 - any other exception is the failure being reported
         return "unclear error", f"{type(exc).__name__}: {str(exc)[:150]}"
     why = insane(result)
@@ -1392,24 +1576,37 @@ def run_case(func: Callable, kwargs: dict, name: str, bad: Bad, qualname: str = 
         return "no error", f"accepted, returning nonsense: {why}"
     if bad.must_raise:
         return "no error", f"accepted silently, returning {type(result).__name__}"
-    return None
+    return "sane result", f"returning {type(result).__name__}"
 
 
-def check(qualname: str) -> list[str]:
-    """The failures of ``qualname`` (an empty list when every bad value is handled)."""
+def outcomes(qualname: str) -> list[tuple[str, Bad, str, str]]:
+    """``(parameter, bad value, category, detail)`` of every case of ``qualname`` (:func:`run_case`)."""
     func, kwargs = VALID[qualname]()
     try:
         result = timed(func, kwargs)
     except NotImplementedError:
         return []  # a verb this design does not have (e.g. exact(), decision_table()): refused clearly
     assert insane(result) is None, f"{qualname}: the valid call returns nonsense: {insane(result)}"
-    failures = []
+    found = []
     for name, bad in cases(qualname):
         func, kwargs = VALID[qualname]()  # fresh objects: a bad call must not spoil the next one
-        outcome = run_case(func, kwargs, name, bad, qualname)
-        if outcome:
-            failures.append(f"{name}={bad.label}: {outcome[0]}: {outcome[1]}")
-    return failures
+        found.append((name, bad, *run_case(func, kwargs, name, bad, qualname)))
+    return found
+
+
+def check(qualname: str) -> list[str]:
+    """The failures of ``qualname`` (an empty list when every bad value is handled)."""
+    return [f"{name}={bad.label}: {category}: {detail}" for name, bad, category, detail in outcomes(qualname)
+            if category not in HANDLED]
+
+
+def tally() -> dict[str, int]:
+    """How many of all the contract's bad-input cases end in each :func:`run_case` category (issue 14's tally)."""
+    counts = dict.fromkeys(HANDLED + ("unclear error", "no error", "hang"), 0)
+    for qualname in sorted(VALID):
+        for _name, _bad, category, _detail in outcomes(qualname):
+            counts[category] += 1
+    return counts
 
 
 def _group(qualname: str) -> str:
@@ -1420,7 +1617,7 @@ def _group(qualname: str) -> str:
 def _enumerated() -> list[str]:
     return sorted(name for name, obj in objects()
                   if not isinstance(obj, property) and any(name.startswith(m + ".") for m in COVERED)
-                  and not any(name.startswith(m + ".") for m in PENDING + EXCLUDED))
+                  and not any(name.startswith(m + ".") for m in EXCLUDED))
 
 
 def test_every_public_callable_has_a_valid_call():
@@ -1430,34 +1627,8 @@ def test_every_public_callable_has_a_valid_call():
     assert not stale, f"VALID names callables that no longer exist: {stale}"
 
 
-KNOWN_BAD: frozenset[str] = frozenset({
-    "dosecourse.cytokine.CytokineResult",
-    "dosecourse.dose_comparison.Study211Check",
-    "dosecourse.dose_response.CandidateModels",
-    "dosecourse.dose_response.DoseResponseFit",
-    "dosecourse.dose_response.MCPModBootstrap",
-    "dosecourse.dose_response.MCPModResult",
-    "dosecourse.dose_response.MCTResult",
-    "dosecourse.dose_response.OptimalContrasts",
-    "dosecourse.dossier.ArmSummary",
-    "dosecourse.dossier.DossierTrial",
-    "dosecourse.exposure_response.ConfoundingCurve",
-    "dosecourse.exposure_response.EREstimate",
-    "dosecourse.exposure_response.ERTrial",
-    "dosecourse.exposure_response.ReplicateEstimates",
-})
-"""Callables of the Part III-IV modules that still mishandle some bad values (issue 14, work in progress).
-
-They run as strict expected failures: the failures stay visible in the report, and a callable that is fixed fails
-the run (``XPASS(strict)``) until it is taken off this list.  Result dataclasses dominate: they do not validate
-their fields in ``__post_init__`` yet."""
-
-
 def _contract_test(names: list[str]) -> Callable:
-    params = [pytest.param(q, marks=pytest.mark.xfail(strict=True, reason="issue 14: not validated yet"))
-              if q in KNOWN_BAD else q for q in names]
-
-    @pytest.mark.parametrize("qualname", params)
+    @pytest.mark.parametrize("qualname", names)
     def test_bad_input(self, qualname):
         failures = check(qualname)
         assert not failures, f"{qualname}:\n  " + "\n  ".join(failures)
@@ -1470,3 +1641,10 @@ for _g in sorted({_group(q) for q in VALID}):
     _names = sorted(q for q in VALID if _group(q) == _g)
     _cls = f"TestBadInput_{_g}"
     globals()[_cls] = type(_cls, (), {"test_bad_input": _contract_test(_names)})
+
+
+if __name__ == "__main__":  # python tests/test_bad_input.py: the tally over every case
+    _counts = tally()
+    print(f"{len(VALID)} callables, {sum(_counts.values())} bad-input cases")
+    for _category, _n in _counts.items():
+        print(f"  {_category}: {_n}")

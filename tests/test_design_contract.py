@@ -1,8 +1,9 @@
 """The one contract of :mod:`dosecourse.escalation.design`, checked on every design, and the CRM's exact
 operating characteristics against its own simulation.
 
-(a) Every design of :data:`dosecourse.escalation.factory.DESIGNS`, BOIN12 and BF-BOIN: model arguments first,
-    then keyword-only settings that start with ``cohort_size, n_cohorts, start_dose`` (the same names, order
+(a) Every design of :data:`dosecourse.escalation.factory.DESIGNS`, BOIN12, BF-BOIN, TITE-CRM and TITE-BOIN: model
+    arguments first, then keyword-only settings that start with ``cohort_size, n_cohorts, start_dose`` (the same
+    names, order
     and defaults everywhere; the 3+3 and accelerated titration fix their own cohorts and take only
     ``start_dose``); immutable; ``replace()`` gives an equal but new design; ``repr``, ``==`` and ``hash``
     agree (``eval(repr(design)) == design``); the conduct verbs on empty data and on parsed data; the evaluation
@@ -34,9 +35,10 @@ SELF_PACED = ("3+3", "ATD")     # rule-based designs with their own cohorts: of 
 MODEL_ARGS = {"3+3": ("n_doses",), "ATD": ("n_doses",), "BOIN": ("target", "n_doses"),
               "Keyboard": ("target", "n_doses"), "mTPI": ("target", "n_doses"), "mTPI-2": ("target", "n_doses"),
               "CRM": ("skeleton", "target"), "BOIN12": ("target_tox", "target_eff", "n_doses"),
-              "BF-BOIN": ("target", "n_doses")}
+              "BF-BOIN": ("target", "n_doses"), "TITE-CRM": ("skeleton", "target"), "TITE-BOIN": ("target", "n_doses")}
 DESIGNS = {key: make_design(key, K) for key in FACTORY_KEYS} | {
-    "BOIN12": esc.BOIN12(0.35, 0.25, K), "BF-BOIN": esc.BFBOIN(0.25, K)}
+    "BOIN12": esc.BOIN12(0.35, 0.25, K), "BF-BOIN": esc.BFBOIN(0.25, K),
+    "TITE-CRM": esc.TITECRM([0.05, 0.12, 0.25, 0.40, 0.55], 0.25), "TITE-BOIN": esc.TITEBOIN(0.25, K)}
 KEYS = list(DESIGNS)
 TOX = [0.05, 0.10, 0.20, 0.30, 0.50]
 EFF = [0.10, 0.20, 0.30, 0.40, 0.50]
@@ -196,7 +198,7 @@ def test_planning_verbs(key):
     try:
         table = design.decision_table()
     except NotImplementedError:
-        assert key == "CRM"                   # the CRM's next dose depends on all the data
+        assert key in ("CRM", "TITE-CRM")     # the CRM's next dose depends on all the data
     else:
         assert isinstance(table, pd.DataFrame) and not table.empty
         zh_table = design.decision_table(lang="zh-tw")
@@ -205,6 +207,21 @@ def test_planning_verbs(key):
     paths = design.pathways(1)
     assert isinstance(paths, pd.DataFrame) and len(paths) > 1
     assert set(paths.iloc[:, 0]) == {design.start_dose}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_protocol_appendix(key):
+    """Every design prints its plan as a protocol appendix, in both formats and languages (the content is checked
+    in tests/test_protocol.py)."""
+    design = DESIGNS[key]
+    assert design.protocol_reference, "a design cites its primary reference in its protocol appendix"
+    for fmt in ("markdown", "html"):
+        en, zh = design.protocol(fmt, "en"), design.protocol(fmt, "zh-tw")
+        assert isinstance(en, str) and isinstance(zh, str) and en != zh and en.endswith("\n")
+        assert en.startswith("## ") if fmt == "markdown" else en.startswith("<section")
+    assert design.protocol(max_n=6) == design.replace().protocol(max_n=6)   # a function of the settings only
+    with pytest.raises(ValueError, match="fmt"):
+        design.protocol("docx")
 
 
 @pytest.mark.parametrize("key", KEYS)

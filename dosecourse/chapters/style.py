@@ -353,8 +353,10 @@ def _shape(fig: Figure, name: tuple) -> tuple | None:
                 fixed = len(locator.locs) if isinstance(locator, FixedLocator) else None
             ticks.append((axis.get_visible(), axis.get_label_position(), axis.get_ticks_position(), axis.get_scale(),
                           type(formatter).__name__, fixed))
+        # texts the data place (at data coordinates, or annotations of a data point) are not part of the shape,
+        # however many there are: _texts_fit checks each figure's
         texts = tuple(_lines(t.get_text()) for t in ax.texts if t.get_in_layout()
-                      and t.get_transform() is not ax.transData)
+                      and t.get_transform() is not ax.transData and getattr(t, "xycoords", None) != "data")
         axes.append((spec.get_geometry(), tuple(grid.get_width_ratios() or ()), tuple(grid.get_height_ratios() or ()),
                      tuple(_lines(ax.get_title(loc)) for loc in ("left", "center", "right")),
                      _lines(ax.xaxis.label.get_text()), _lines(ax.yaxis.label.get_text()), tuple(ticks), texts,
@@ -363,7 +365,9 @@ def _shape(fig: Figure, name: tuple) -> tuple | None:
     for leg in fig.legends:
         entries = [t.get_text() for t in leg.get_texts()]
         side = leg._outside_loc in ("left", "right") or not leg._outside_loc
-        legends.append((leg._outside_loc, leg._ncols, len(entries), max(map(_lines, entries), default=0),
+        # a legend above or below the Axes takes their width whatever its entries: only its rows count
+        size = (leg._ncols, len(entries)) if side else -(-len(entries) // max(leg._ncols, 1))
+        legends.append((leg._outside_loc, size, max(map(_lines, entries), default=0),
                         tuple(entries) if side else None, _lines(leg.get_title().get_text())))
     legends = tuple(legends)
     supt = getattr(fig, "_suptitle", None)
@@ -377,6 +381,10 @@ def _fixed_layout(fig: Figure, name: tuple) -> None:
     :func:`live_layout`."""
     shape = _shape(fig, name)
     if shape is None:
+        if fig.get_layout_engine() is None:  # fixed margins (subplots_adjust): only the titles would be measured
+            for ax in fig.axes:
+                if _title_stays(ax):
+                    ax._autotitlepos = False
         return
     stored = _LAYOUTS.get(shape)
     if stored is None:
@@ -412,14 +420,20 @@ def _title_stays(ax: Any) -> bool:
     It moves a title up only over tick labels or an axis label at the top, over another Axes twinned with this
     one, or over the offset text of the y axis (``1e6``, ``+1000``).  Finding out costs a measurement of every
     y tick label before the draw (a fifth of a redraw), so the title is fixed when none of these can happen:
-    x ticks and label at the bottom, no twin, and a y axis whose tick labels carry no offset (a formatter other
+    no x tick labels or x label at the top, no twin, and a y axis whose tick labels carry no offset (a formatter other
     than the scalar one, or a scalar axis whose limits need neither an offset nor powers of ten).
     """
     from matplotlib.ticker import ScalarFormatter
 
     if ax._autotitlepos is not None and not ax._autotitlepos:
         return False
-    if ax.xaxis.get_ticks_position() in ("top", "unknown") or ax.xaxis.get_label_position() == "top":
+    if ax.xaxis.get_ticks_position() == "top" or ax.xaxis.get_label_position() == "top":
+        return False
+    # "unknown": ticks on both sides, or lines without labels (the upper panel of a shared x axis); the title
+    # moves only over tick labels at the top
+    if ax.xaxis.get_ticks_position() == "unknown" and any(
+            kw.get("label2On", mpl.rcParams["xtick.labeltop"]) for kw in (ax.xaxis._major_tick_kw,
+                                                                         ax.xaxis._minor_tick_kw)):
         return False
     if len(ax._twinned_axes.get_siblings(ax)) > 1 or ax.child_axes:
         return False

@@ -13,6 +13,7 @@ from .bfboin import BFBOIN, weibull_dlt_times
 from .blrm import BLRM
 from .boin import BOIN, boin_boundaries
 from .boin12 import BOIN12, joint_probabilities
+from .boin_comb import BOINComb, CombOperatingCharacteristics
 from .crm import CRM, CRMPosterior, crm_posterior, crm_skeleton
 from .data import NO_DOSE, OUTCOMES, Cohort, TrialData, parse_outcomes
 from .decision import Decision
@@ -27,11 +28,18 @@ from .mtpi2 import MTPI2
 from .results import OperatingCharacteristics, Summary, Trials
 from .scenarios import acceptable_doses, check_scenario, correct_doses, monotonicity_violations, overdose_doses
 from .three_plus_three import ThreePlusThree
+from .tite import DurationComparison, TITEData, compare_waiting
+from .tite_boin import TITEBOIN
+from .tite_crm import TITECRM, tite_crm_posterior
 
-__all__ = ["AcceleratedTitration", "BFBOIN", "BLRM", "BOIN", "BOIN12", "CRM", "CRMPosterior", "Cohort", "DESIGNS",
-           "Decision", "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2", "MoveProbabilities",
-           "NO_DOSE", "OUTCOMES", "OperatingCharacteristics", "Summary", "ThreePlusThree", "TrialData", "Trials",
-           "acceptable_doses", "boin_boundaries", "boin_move_probabilities", "check_scenario", "correct_doses",
+__all__ = ["AcceleratedTitration", "BFBOIN", "BLRM", "BOIN", "BOIN12", "BOINComb", "CRM", "CRMPosterior", "Cohort",
+           "CombOperatingCharacteristics", "DESIGNS",
+           "Decision", "DurationComparison", "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2",
+           "MoveProbabilities",
+           "NO_DOSE", "OUTCOMES", "OperatingCharacteristics", "Summary", "TITEBOIN", "TITECRM", "TITEData",
+           "ThreePlusThree", "TrialData", "Trials",
+           "acceptable_doses", "boin_boundaries", "boin_move_probabilities", "check_scenario", "compare_waiting",
+           "correct_doses",
            "crm_posterior", "crm_skeleton", "design_label", "joint_probabilities", "make_design",
            "monotonicity_violations", "overdose_doses", "overdose_probability", "parse_outcomes", "select_mtd",
-           "select_mtd_many", "three_plus_three_escalation", "weibull_dlt_times"]
+           "select_mtd_many", "three_plus_three_escalation", "tite_crm_posterior", "weibull_dlt_times"]

@@ -155,6 +155,7 @@ class BFBOIN(Design):
     """
 
     name = "BF-BOIN"
+    protocol_reference = "protocol_ref_bfboin"
     truth_args = ("true_eff",)
 
     def __init__(self, target: float, n_doses: int, *, cohort_size: int = 3, n_cohorts: int = 10,
@@ -219,7 +220,10 @@ class BFBOIN(Design):
     # --------------------------------------------------------------------------------- the rules, vectorised
     def _verdicts(self, n: np.ndarray, y: np.ndarray, bounds: Boundaries | None = None) -> np.ndarray:
         b = self._bounds if bounds is None else bounds
-        return np.select([y <= b.escalate[n], y >= b.eliminate[n], y >= b.deescalate[n]], [_ESC, _ELIM, _DE], _STAY)
+        # the first rule that holds: escalate, eliminate, de-escalate, else stay (nested where: np.select's
+        # overhead is most of a simulation step's on a few hundred trials)
+        return np.where(y <= b.escalate[n], _ESC,
+                        np.where(y >= b.eliminate[n], _ELIM, np.where(y >= b.deescalate[n], _DE, _STAY)))
 
     def _safe(self, n: np.ndarray, y: np.ndarray) -> np.ndarray:
         return y < self._bounds.deescalate[n]
@@ -415,16 +419,25 @@ class BFBOIN(Design):
         lang = check_lang(lang)
         table = self.decision_table(lang=lang)
         every_cohort = table.loc[:, [c for c in table.columns if c % self.cohort_size == 0]]
+        text, *more = self._protocol_sections(lang)["rules"]
+        return "\n\n".join([text, every_cohort.to_string(na_rep="NA"), *more])
+
+    def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
+        """The texts of :meth:`describe` without its printed table (the appendix prints the table itself)."""
         key = "bfboin_describe" if self.backfill else "bfboin_describe_off"
         text = t(key, lang, k=self.n_doses, c=self.cohort_size, max_n=self.max_n, start=self.start_dose,
                  target=f"{self.target:g}", lambda_e=f"{self.lambda_e:.3f}", lambda_d=f"{self.lambda_d:.3f}",
                  cap=self.n_cap_backfill, limit=self.n_earlystop, rate=f"{self.accrual_per_month:g}",
                  response=t(f"bfboin_response_{self.response_rule}", lang),
                  window=f"{self.dlt_window_months:g}")
-        parts = [text, every_cohort.to_string(na_rep="NA")]
-        if self.stay_1_of_3:
-            parts.append(t("bfboin_describe_1_of_3", lang))
-        return "\n\n".join(parts)
+        return {"rules": [text] + ([t("bfboin_describe_1_of_3", lang)] if self.stay_1_of_3 else [])}
+
+    def _protocol_derived(self, lang: str) -> list[tuple[str, str, str]]:
+        return [(t(f"protocol_param_{name}", lang), f"{getattr(self, name):.4f}", name)
+                for name in ("lambda_e", "lambda_d")]
+
+    def _protocol_table_note(self, lang: str) -> str:
+        return t("interval_describe_table", lang)
 
 
 def weibull_dlt_times(true_tox: Sequence[float], window: float) -> tuple[np.ndarray, np.ndarray]:
@@ -497,13 +510,18 @@ class _Trials:
         time = self.scale[dose] * (-np.log(u_t)) ** (1 / self.shape[dose])
         return np.minimum(time, self.window), time < self.window, u_r < self.eff[dose]
 
-    def _backfill_counts(self, rows: np.ndarray, before: np.ndarray):
+    def _backfill_counts(self, rows: np.ndarray, before: np.ndarray, responses: bool = True):
         """Backfill patients per dose of ``rows``: assessed before time ``before`` (n, DLTs, responses), enrolled.
 
-        Counted with one ``bincount`` per quantity over the slots in use (not a one-hot array over doses).
+        Counted with one ``bincount`` per quantity over the slots in use (not a one-hot array over doses); the
+        responses only when ``responses`` (None otherwise), and no count at all while no row has a backfill patient
+        (every count is then 0).
         """
         k, r = self.d.n_doses, rows.size
         width = int(self.bf_len[rows].max(initial=0))
+        if width == 0:
+            zero = np.zeros((r, k), dtype=np.intp)   # the dtype bincount gives; callers never write into it
+            return zero, zero, zero if responses else None, zero
         dose = self.bf_dose[rows, :width]
         used = dose >= 0
         done = used & (self.bf_end[rows, :width] < before[:, None])
@@ -512,8 +530,8 @@ class _Trials:
         def count(mask: np.ndarray) -> np.ndarray:
             return np.bincount(flat[mask], minlength=r * k).reshape(r, k)
 
-        return (count(done), count(done & self.bf_dlt[rows, :width]), count(done & self.bf_resp[rows, :width]),
-                count(used))
+        return (count(done), count(done & self.bf_dlt[rows, :width]),
+                count(done & self.bf_resp[rows, :width]) if responses else None, count(used))
 
     def run(self) -> None:
         """Advance every trial, one arrival per step, until all have ended."""
@@ -543,7 +561,7 @@ class _Trials:
         self.n_esc[e, de] += d.cohort_size
         self.y_esc[e, de] += self.c_dlt[e].sum(axis=1)
         self.r_esc[e, de] += self.c_resp[e].sum(axis=1)
-        nb, yb, _, _ = self._backfill_counts(e, self.clock[e])
+        nb, yb, _, _ = self._backfill_counts(e, self.clock[e], responses=False)
         step = d._step(self.n_esc[e] + nb, self.y_esc[e] + yb, de, self.elim[e])
         self.cohorts[e] += 1
         end = step.stop | step.early | (self.cohorts[e] >= d.n_cohorts)
@@ -573,7 +591,7 @@ class _Trials:
             return
         rows = np.arange(w.size)
         now = self.clock[w]
-        nb, yb, _, enrolled = self._backfill_counts(w, now)
+        nb, yb, _, enrolled = self._backfill_counts(w, now, responses=False)
         done = self.c_end[w] < now[:, None]
         n = self.n_esc[w] + nb
         y = self.y_esc[w] + yb

@@ -267,6 +267,25 @@ def test_plan_views(lang):
         chapter.plan_view("3+3", "chart", lang=lang)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_protocol_appendix(lang):
+    """The section "The rules as protocol text" shows the designs' own appendices, under its level-3 heading; BOIN's
+    boundaries against the closed form of Liu & Yuan (2015), computed here by hand for phi = 0.3, phi1 = 0.18,
+    phi2 = 0.42."""
+    boin = chapter.protocol_appendix("BOIN", lang=lang).data
+    assert boin == esc.make_design("BOIN", 5, 0.3).protocol("html", lang, level=4)
+    assert boin.count("<h4>") == 1 and "<h3>" not in boin and "<h5>" in boin
+    phi, phi1, phi2 = 0.3, 0.18, 0.42
+    lambda_e = log((1 - phi1) / (1 - phi)) / log(phi * (1 - phi1) / (phi1 * (1 - phi)))
+    lambda_d = log((1 - phi) / (1 - phi2)) / log(phi2 * (1 - phi) / (phi * (1 - phi2)))
+    assert f"{lambda_e:.4f}" == "0.2365" and f"{lambda_d:.4f}" == "0.3585"
+    assert f"<td>{lambda_e:.4f}</td>" in boin and f"<td>{lambda_d:.4f}</td>" in boin
+    crm = chapter.protocol_appendix("CRM", start_dose=2, lang=lang).data
+    assert f"<h5>{t('protocol_h_pathways', lang)}</h5>" in crm and f"<h5>{t('protocol_h_table', lang)}</h5>" not in crm
+    with pytest.raises(ValueError, match="design"):
+        chapter.protocol_appendix("EWOC", lang=lang)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: chapter.operating_characteristics("tpt"), "design"),
     (lambda: chapter.operating_characteristics("BOIN", "target_9"), "scenario"),
@@ -341,3 +360,18 @@ def test_the_widgets_prepare_stores_every_tree_and_changes_no_number(monkeypatch
         fresh = chapter._design(key, start).exact(tox)
         for field in ("selection", "patients", "dlts", "total_n", "no_selection", "stopped"):
             assert np.array_equal(getattr(oc, field), getattr(fresh, field)), (key, start, field)
+
+
+def test_glofitamab_plan_as_published_and_derived_by_hand():
+    # Transcribed from Hutchings M, et al. J Clin Oncol 2021;39(18):1959-1970 (doi:10.1200/JCO.20.03175), abstract on
+    # PMC8210975: obinutuzumab 1,000 mg seven days before the first dose; glofitamab 0.005-30 mg; 171 patients in
+    # the multipatient cohorts.
+    n = chapter.numbers()
+    assert (n["plan_glofit_gpt_mg"], n["plan_glofit_gpt_days"]) == (1000.0, 7)
+    assert (n["plan_glofit_lo_mg"], n["plan_glofit_hi_mg"], n["plan_glofit_n"]) == (0.005, 30.0, 171)
+    # By hand: 30 / 0.005 = 6000; doubling needs ceil(log2 6000) = ceil(12.55) = 13 steps, 14 levels with the
+    # start, 42 patients at three per level.
+    assert n["plan_glofit_span"] == pytest.approx(6000.0, rel=1e-12)
+    assert n["plan_glofit_doublings"] == 13 == floor(log(6000) / log(2)) + 1
+    assert (n["plan_glofit_levels"], n["plan_glofit_levels_pts"]) == (14, 42)
+    assert 2 ** 12 * 0.005 < 30.0 <= 2 ** 13 * 0.005
