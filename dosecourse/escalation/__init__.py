@@ -33,13 +33,10 @@ from .tite_boin import TITEBOIN
 from .tite_crm import TITECRM, tite_crm_posterior
 
 __all__ = ["AcceleratedTitration", "BFBOIN", "BLRM", "BOIN", "BOIN12", "BOINComb", "CRM", "CRMPosterior", "Cohort",
-           "CombOperatingCharacteristics", "DESIGNS",
-           "Decision", "DurationComparison", "Design", "IntervalDesign", "Keyboard", "METHODS", "MTPI", "MTPI2",
-           "MoveProbabilities",
-           "NO_DOSE", "OUTCOMES", "OperatingCharacteristics", "Summary", "TITEBOIN", "TITECRM", "TITEData",
-           "ThreePlusThree", "TrialData", "Trials",
-           "acceptable_doses", "boin_boundaries", "boin_move_probabilities", "check_scenario", "compare_waiting",
-           "correct_doses",
-           "crm_posterior", "crm_skeleton", "design_label", "joint_probabilities", "make_design",
-           "monotonicity_violations", "overdose_doses", "overdose_probability", "parse_outcomes", "select_mtd",
-           "select_mtd_many", "three_plus_three_escalation", "tite_crm_posterior", "weibull_dlt_times"]
+           "CombOperatingCharacteristics", "DESIGNS", "Decision", "Design", "DurationComparison", "IntervalDesign",
+           "Keyboard", "METHODS", "MTPI", "MTPI2", "MoveProbabilities", "NO_DOSE", "OUTCOMES",
+           "OperatingCharacteristics", "Summary", "TITEBOIN", "TITECRM", "TITEData", "ThreePlusThree", "TrialData",
+           "Trials", "acceptable_doses", "boin_boundaries", "boin_move_probabilities", "check_scenario",
+           "compare_waiting", "correct_doses", "crm_posterior", "crm_skeleton", "design_label", "joint_probabilities",
+           "make_design", "monotonicity_violations", "overdose_doses", "overdose_probability", "parse_outcomes",
+           "select_mtd", "select_mtd_many", "three_plus_three_escalation", "tite_crm_posterior", "weibull_dlt_times"]
