@@ -847,6 +847,14 @@ figure states (12 x 2 x 2 = 48); in Jupyter the sliders run from 6 to 24 and fro
 
 
 # ------------------------------------------------------------------------------------------------ numbers
+BARNETT2023: Mapping[str, float] = MappingProxyType({"pcs_gain_max": 9.0, "cycle_weeks": 6.0,
+                                                     "weeks_saved_per_patient": 0.5})
+"""Barnett, Boix, Kontos and Jaki, Clin Trials 2023;20(3):261-268 (doi:10.1177/17407745231160092), abstract: over a
+range of simulated scenarios, backfilling raised the percentage of correct MTD selections by up to 9 points, and with
+a 6-week cycle each additional backfill patient shortened the trial by about half a week, at the cost of a larger
+sample size."""
+
+
 def numbers() -> dict[str, float | int]:
     """Every number the chapter's prose glues, by name (checked in ``tests/chapters/test_backfill.py``).
 
@@ -869,7 +877,11 @@ def numbers() -> dict[str, float | int]:
             out[f"bf_s3_{m}_{d}"] = s3.mean(d, m)
     extra = [c.mean("bf", "total") - c.mean("boin", "total") for c in comparisons]
     gaps = [abs(c.mean("bf", "duration") - c.mean("boin", "duration")) for c in comparisons]
-    out.update(bf_s3_extra=extra[1], bf_extra_min=min(extra), bf_extra_max=max(extra), bf_dur_gap_max=max(gaps))
+    out.update(bf_s3_extra=extra[1], bf_extra_min=min(extra), bf_extra_max=max(extra), bf_dur_gap_max=max(gaps),
+               bf_s3_pcs_gain=s3.mean("bf", "correct") - s3.mean("boin", "correct"),
+               bf_s3_dur_saving=s3.mean("boin", "duration") - s3.mean("bf", "duration"),
+               bf_barnett_pcs_gain=BARNETT2023["pcs_gain_max"], bf_barnett_cycle=BARNETT2023["cycle_weeks"],
+               bf_barnett_weeks=BARNETT2023["weeks_saved_per_patient"])
 
     lo, hi = stats.clopper_pearson([2, 4], [10, 20], level=0.90)
     out.update(bf_cp_lo=lo[0], bf_cp_hi=hi[0], bf_cp_w10=hi[0] - lo[0], bf_cp_w20=hi[1] - lo[1])
