@@ -25,6 +25,7 @@ CHAPTERS: dict[str, str] = {
     "exposure_not_just_dose": "start/exposure-not-just-dose",
     "escalation_plan": "start/escalation-plan",
     "designs_compared": "explore/designs-compared",
+    "beyond_the_mtd": "explore/beyond-the-mtd",
     "backfill": "explore/backfill",
     "randomized_expansion": "explore/randomized-expansion",
     "biomarkers": "explore/biomarkers",
