@@ -282,6 +282,12 @@ class _PlanCache:
             self._plans.move_to_end(design)
             return entry[0]
 
+    def clear(self) -> None:
+        """Forget every stored tree (the next exact computation of each design enumerates afresh)."""
+        with self._lock:
+            self._plans.clear()
+            self._bytes = 0
+
     def put(self, design: Any, plan: Any) -> None:
         size = _nbytes(plan)
         with self._lock:
