@@ -90,7 +90,8 @@ below about 1e-3, e.g. several similar shapes) the lattice error estimate is opt
 and errors up to about 1.2e-4 were seen.  Pass ``abseps=1e-5`` for about ten times the accuracy (and run time)."""
 
 CRITICAL_ABSEPS: float = 1e-5
-"""Default absolute error of the probability at a critical value (:func:`critical_value`)."""
+"""Default absolute error (3 standard errors) of the tabulated normal maximum behind a critical value
+(:func:`critical_value`), hence of the probability at the critical value."""
 
 _MAX_MODELS = 50
 _MAX_LATTICE_POINTS = 2 ** 21
@@ -1083,19 +1084,20 @@ def _combine(coef: np.ndarray, y: np.ndarray) -> np.ndarray | float:
 
 
 def _sov_estimates(L: np.ndarray, rank: int, c_lo: np.ndarray, c_hi: np.ndarray, delta: np.ndarray, df: float,
-                   n_points: int, shifts: np.ndarray) -> np.ndarray:
-    """Randomised-lattice estimates of ``P(c_lo s - delta <= Z <= c_hi s - delta)``, ``Z ~ N(0, L L')``.
+                   n_points: int, shifts: np.ndarray, factor: np.ndarray | None = None) -> np.ndarray:
+    """Randomised-lattice estimates of ``P(c_lo s - delta <= Z + U factor <= c_hi s - delta)``, ``Z ~ N(0, L L')``.
 
     ``c_lo``, ``c_hi``, ``delta``: ``(Q, m)`` in the variable order of ``L``; ``s`` is chi_df / sqrt(df)
-    (1 when ``df`` is infinite).  Rows of ``L`` beyond ``rank`` are degenerate: each constrains the last
-    variable it loads on.  Returns one estimate per shift and query, ``(n_shifts, Q)``.
+    (1 when ``df`` is infinite); ``U ~ N(0, 1)`` is present when ``factor`` (``(m,)``, same order) is given.
+    Rows of ``L`` beyond ``rank`` are degenerate: each constrains the last variable it loads on.  Returns one
+    estimate per shift and query, ``(n_shifts, Q)``.
     """
     m = L.shape[0]
     q = c_lo.shape[0]
     chi = math.isfinite(df)
-    n_dim = rank - 1 + (1 if chi else 0)
+    off_w = (1 if chi else 0) + (0 if factor is None else 1)  # chi, then U, take the first lattice coordinates
+    n_dim = rank - 1 + off_w
     one_sided = bool(np.all(np.isneginf(c_lo)))
-    off_w = 1 if chi else 0  # the chi variable takes the first (most important) lattice coordinate
     pinned: list[list[int]] = [[] for _ in range(rank)]  # degenerate rows, by the last variable they load on
     constant: list[int] = []  # degenerate rows that load on nothing
     for r in range(rank, m):
@@ -1105,14 +1107,19 @@ def _sov_estimates(L: np.ndarray, rank: int, c_lo: np.ndarray, c_hi: np.ndarray,
     out = np.empty((shifts.shape[0], q))
     y = np.empty((max(rank - 1, 0), q, npts))
 
+    shift: np.ndarray | float = 0.0
+
     def limits(row: int, s: np.ndarray | float, upper: bool) -> np.ndarray:
         c = c_hi if upper else c_lo
-        return c[:, row, None] * s - delta[:, row, None]
+        out = c[:, row, None] * s - delta[:, row, None]
+        return out if factor is None else out - shift[row][None, :]
 
     make = _lattice_points if n_points <= 32749 else _lattice_points.__wrapped__  # cache only small rules
     points = make(n_dim, n_points, shifts.tobytes(), shifts.shape, df if chi else math.inf)
     for k in range(shifts.shape[0]):
         w, s = points[k]
+        if factor is not None:
+            shift = factor[:, None] * special.ndtri(w[off_w - 1])[None, :]
         f = np.ones((q, npts))
         for i in range(rank):
             mu = _combine(L[i, :i], y)
@@ -1145,7 +1152,8 @@ def _sov_estimates(L: np.ndarray, rank: int, c_lo: np.ndarray, c_hi: np.ndarray,
 
 
 def _adaptive(L: np.ndarray, rank: int, c_lo: np.ndarray, c_hi: np.ndarray, dd: np.ndarray, df: float,
-              shifts: np.ndarray, abseps: float, max_points: int) -> tuple[np.ndarray, np.ndarray, int]:
+              shifts: np.ndarray, abseps: float, max_points: int,
+              factor: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
     """Lattice rules of growing size until the error estimate (3 SE over the shifts) is below ``abseps``.
 
     After each pass the next size is predicted from the error, assuming it falls like ``N^-0.7`` (what the
@@ -1155,7 +1163,7 @@ def _adaptive(L: np.ndarray, rank: int, c_lo: np.ndarray, c_hi: np.ndarray, dd: 
     i = 0
     while True:
         n = sizes[i]
-        est = _sov_estimates(L, rank, c_lo, c_hi, dd, df, n, shifts)
+        est = _sov_estimates(L, rank, c_lo, c_hi, dd, df, n, shifts, factor)
         val = est.mean(axis=0)
         err = 3 * est.std(axis=0, ddof=1) / math.sqrt(shifts.shape[0])
         worst = float(np.max(err))
@@ -1296,13 +1304,26 @@ def _mvt(up: np.ndarray, lo: np.ndarray, dl: np.ndarray, R: np.ndarray, df: floa
 
 def _share_order_mvt(up: np.ndarray, lo: np.ndarray, dl: np.ndarray, R: np.ndarray, df: float, abseps: float,
                      max_points: int, seed: int | None) -> MvtProbability:
-    """Many boxes with one variable ordering (that of the first box): one pass of the lattice rule for all."""
+    """Many boxes with one variable ordering (that of the first box): one pass of the lattice rule for all.
+
+    A nearly singular ``R`` (smallest eigenvalue :math:`\\lambda` in (1e-9, :data:`_SPLIT_EIGEN`)) is written
+    :math:`Z = Y + U\\sqrt\\lambda\\,v` (:math:`v` its eigenvector, :math:`U` standard normal, one more lattice
+    coordinate, :math:`Y` singular with its degenerate row handled exactly), as in :func:`_normal_max_values`:
+    otherwise the last factor of the separation of variables is nearly a step and the lattice converges slowly.
+    """
     gen, used = _validate.rng(seed)
     n_shifts = 10
-    shifts = gen.random((n_shifts, up.shape[1] + 1))
+    m = up.shape[1]
+    eig, vec = np.linalg.eigh(R)
+    factor = None
+    if m > 1 and 1e-9 < eig[0] < _SPLIT_EIGEN:
+        R = R - eig[0] * np.outer(vec[:, 0], vec[:, 0])
+        factor = math.sqrt(eig[0]) * vec[:, 0]
+    shifts = gen.random((n_shifts, m + (1 if factor is None else 2)))
     perm, L, _, rank = _ordered_cholesky(R, lo[0] - dl[0], up[0] - dl[0])
     c_lo, c_hi, dd = lo[:, perm], up[:, perm], dl[:, perm]
-    val, err, n = _adaptive(L, rank, c_lo, c_hi, dd, df, shifts, abseps, max_points)
+    val, err, n = _adaptive(L, rank, c_lo, c_hi, dd, df, shifts, abseps, max_points,
+                            None if factor is None else factor[perm])
     return MvtProbability(value=np.clip(val, 0.0, 1.0), error=err, n_points=n, n_shifts=n_shifts, seed=used)
 
 
@@ -1801,51 +1822,149 @@ def _mct(doses: np.ndarray, est: np.ndarray, S: np.ndarray, nu: float, cmat: np.
 
 _FIXED_SEED = _validate.DEFAULT_SEED  # lattice shifts of the probabilities inside tests, critical values, power
 
+_PANEL_NODES = 10
+"""Chebyshev nodes of each unit-width panel of a tabulated normal maximum (interpolation error below 1e-10)."""
+_MIX_NODES = 48
+"""Gauss-Hermite nodes of the mixture over the chi variable (in its normal quantile)."""
+_NEGLIGIBLE = 1e-13
+"""A node of the mixture whose whole possible contribution is below this is set to its bound (0 or 1)."""
+_SPLIT_EIGEN = 1e-3
+"""Correlations with a smallest eigenvalue in (1e-9, this) have that direction integrated first (see
+:func:`_normal_max_values`)."""
+_SPLIT_NODES = 3
+_MAX_TABLES = 64
+_TABLES: dict[tuple, dict[int, tuple[np.ndarray, float]]] = {}
+"""Chebyshev coefficients and error of each panel of the normal maximum, by correlation, alternative and accuracy."""
+
+
+def _normal_max_values(corr: np.ndarray, alt: str, c: np.ndarray, abseps: float) -> tuple[np.ndarray, float]:
+    """:math:`\\Phi_R(c) = P(\\max_i Z_i \\le c)` (two-sided: :math:`\\max_i |Z_i|`), :math:`Z\\sim N(0,R)`, at
+    many ``c``.
+
+    The lattice rule of :func:`mvt_probability` without a chi variable (one pass for every ``c``, common points,
+    lattices growing until 3 standard errors are below ``abseps``); returns the values and the largest error.
+    A nearly singular ``R`` (smallest eigenvalue :math:`\\lambda` below :data:`_SPLIT_EIGEN`) gives the
+    separation of variables a nearly discontinuous last factor; then :math:`Z = Y + U v` with :math:`v` the
+    eigenvector, :math:`U\\sim N(0,\\lambda)` and :math:`Y\\sim N(0, R-\\lambda vv')` singular (its degenerate row
+    handled exactly), and :math:`\\Phi_R(c) = E_U[P(Y \\le c - Uv)]` by 3-point Gauss-Hermite over :math:`U`
+    (exact to order :math:`\\lambda^3`).
+    """
+    m = corr.shape[0]
+    w, vec = np.linalg.eigh(corr)
+    if m > 1 and 1e-9 < w[0] < _SPLIT_EIGEN:
+        v = vec[:, 0]
+        cov = corr - w[0] * np.outer(v, v)
+        x, wu = np.polynomial.hermite_e.hermegauss(_SPLIT_NODES)
+        u, wu = math.sqrt(w[0]) * x, wu / wu.sum()
+    else:
+        v, cov, u, wu = np.zeros(m), corr, np.zeros(1), np.ones(1)
+    shift = u[None, :, None] * v[None, None, :]  # (1, J, m)
+    hi = (c[:, None, None] - shift).reshape(-1, m)
+    lo = (-c[:, None, None] - shift).reshape(-1, m) if alt == "two-sided" else np.full_like(hi, -np.inf)
+    mid = hi.shape[0] // 2
+    perm, L, _, rank = _ordered_cholesky(cov, lo[mid], hi[mid])
+    shifts = np.random.default_rng(_FIXED_SEED).random((10, m + 1))
+    for n in _LATTICE_SIZES[:8]:  # one size at a time: the error falls faster than the N^-0.7 of _adaptive here
+        est = _sov_estimates(L, rank, lo[:, perm], hi[:, perm], np.zeros_like(hi), math.inf, n, shifts)
+        est = est.reshape(shifts.shape[0], c.size, u.size) @ wu
+        err = float(np.max(3 * est.std(axis=0, ddof=1) / math.sqrt(shifts.shape[0])))
+        if err <= abseps or rank <= 1:
+            break
+    return np.clip(est.mean(axis=0), 0.0, 1.0), err
+
+
+def _normal_max(corr: np.ndarray, alt: str, c: np.ndarray, abseps: float) -> np.ndarray:
+    """:math:`\\Phi_R(c)` from Chebyshev interpolants on unit panels ``[p, p + 1]``, each computed once per
+    correlation (:func:`_normal_max_values` at its :data:`_PANEL_NODES` nodes) and kept in :data:`_TABLES`."""
+    key = (np.round(corr, 12).tobytes(), corr.shape[0], alt, abseps)
+    table = _TABLES.get(key)
+    if table is None:
+        if len(_TABLES) >= _MAX_TABLES:
+            _TABLES.pop(next(iter(_TABLES)))
+        table = _TABLES[key] = {}
+    panel = np.floor(c).astype(np.int64)
+    missing = sorted(set(panel.tolist()) - set(table))
+    theta = (2 * np.arange(_PANEL_NODES) + 1) * math.pi / (2 * _PANEL_NODES)
+    cosines = np.cos(np.outer(np.arange(_PANEL_NODES), theta))  # T_k at the nodes
+    for p in missing:  # one panel at a time: each stops at the lattice size its own accuracy needs
+        f, err = _normal_max_values(corr, alt, p + 0.5 + 0.5 * np.cos(theta), abseps)
+        coef = 2.0 / _PANEL_NODES * (cosines @ f)
+        coef[0] /= 2
+        table[p] = (coef, err)
+    coef = np.array([table[p][0] for p in panel.tolist()]).reshape(c.size, _PANEL_NODES)
+    x = np.clip(2 * (c - panel) - 1, -1.0, 1.0)
+    return np.einsum("ik,ik->i", coef, np.cos(np.outer(np.arccos(x), np.arange(_PANEL_NODES))))
+
+
+def _max_t_cdf(corr: np.ndarray, alt: str, q: float, nu: float, abseps: float) -> float:
+    """:math:`P(\\max_i T_i \\le q) = \\int \\Phi_R(q s) f_\\nu(s)\\,ds`, :math:`S=\\sqrt{\\chi^2_\\nu/\\nu}`.
+
+    Gauss-Hermite quadrature (:data:`_MIX_NODES` nodes) in the normal quantile :math:`z` of :math:`S`; nodes whose
+    contribution is below :data:`_NEGLIGIBLE` whatever :math:`\\Phi_R` take their bound (Bonferroni and one
+    variable), so that the table is only built where it matters.
+    """
+    z, wz = _mix_nodes()
+    s = np.ones(1) if not math.isfinite(nu) else _chi_nodes(nu)
+    wz = np.ones(1) if not math.isfinite(nu) else wz
+    c = q * s
+    m = corr.shape[0]
+    if alt == "two-sided":
+        upper, lower = 2 * special.ndtr(c) - 1, 1 - 2 * m * special.ndtr(-c)
+    else:
+        upper, lower = special.ndtr(c), 1 - m * special.ndtr(-c)
+    need = wz * np.minimum(upper, 1 - lower) >= _NEGLIGIBLE
+    val = np.where(lower > 0.5, 1.0, 0.0)
+    if np.any(need):
+        val[need] = _normal_max(corr, alt, c[need], abseps)
+    return float(wz @ val)
+
+
+@lru_cache(maxsize=1)
+def _mix_nodes() -> tuple[np.ndarray, np.ndarray]:
+    z, w = np.polynomial.hermite_e.hermegauss(_MIX_NODES)
+    return z, w / w.sum()
+
+
+@lru_cache(maxsize=256)
+def _chi_nodes(nu: float) -> np.ndarray:
+    """:math:`s(z)`, the quantile of :math:`\\sqrt{\\chi^2_\\nu/\\nu}` at the normal quantiles of :func:`_mix_nodes`."""
+    z, _ = _mix_nodes()
+    a = nu / 2
+    x = np.where(z < 0, special.gammaincinv(a, special.ndtr(z)), special.gammainccinv(a, special.ndtr(-z)))
+    return np.sqrt(2 * x / nu)
+
+
+@lru_cache(maxsize=512)
+def _critical_cached(key: bytes, m: int, alpha: float, nu: float, alt: str, abseps: float) -> float:
+    corr = np.frombuffer(key).reshape(m, m)
+    a1 = alpha / 2 if alt == "two-sided" else alpha
+    if m == 1:
+        return float(special.stdtrit(nu, 1 - a1) if math.isfinite(nu) else special.ndtri(1 - a1))
+    # bracket: the normal critical value q0, moved to nu as the univariate quantile at its level moves
+    z_uni, z_bonf = float(special.ndtri(1 - a1)), float(special.ndtri(1 - a1 / m))
+
+    def excess(q: float, df: float) -> float:
+        return _max_t_cdf(corr, alt, q, df, abseps) - (1 - alpha)
+
+    q0 = optimize.brentq(lambda q: excess(q, math.inf), z_uni - 1e-9, z_bonf + 1e-9, xtol=1e-13)
+    if not math.isfinite(nu):
+        return float(q0)
+    level = special.ndtr(-q0) * (2 if alt == "two-sided" else 1)
+    guess = float(special.stdtrit(nu, 1 - level / (2 if alt == "two-sided" else 1)))
+    lo_q, hi_q = guess * 0.99, guess * 1.01
+    while excess(lo_q, nu) > 0:
+        lo_q *= 0.9
+    while excess(hi_q, nu) < 0:
+        hi_q *= 1.1
+    return float(optimize.brentq(lambda q: excess(q, nu), lo_q, hi_q, xtol=1e-13))
+
 
 def _critical(corr: np.ndarray, alpha: float, nu: float, alt: str, abseps: float) -> float:
-    """Solve P(max T < q) = 1 - alpha (|T| for two-sided) with common lattice points (a smooth function of q)."""
-    m = corr.shape[0]
-    gen = np.random.default_rng(_FIXED_SEED)
-    shifts = gen.random((10, m + 1))
-
-    def prob(q: float, n: int, perm: np.ndarray, L: np.ndarray, rank: int) -> tuple[float, float]:
-        up = np.full((1, m), q)
-        lo = -up if alt == "two-sided" else np.full((1, m), -np.inf)
-        est = _sov_estimates(L, rank, lo[:, perm], up[:, perm], np.zeros((1, m)), nu, n, shifts)[:, 0]
-        return float(est.mean()), float(3 * est.std(ddof=1) / math.sqrt(10))
-
-    # starting bracket from Bonferroni and the univariate quantile
-    a1 = alpha / 2 if alt == "two-sided" else alpha
-    t_uni = special.stdtrit(nu, 1 - a1) if math.isfinite(nu) else special.ndtri(1 - a1)
-    t_bonf = special.stdtrit(nu, 1 - a1 / m) if math.isfinite(nu) else special.ndtri(1 - a1 / m)
-    lo_q, hi_q = float(t_uni) - 1e-9, float(t_bonf) + 1e-9
-    q0 = 0.5 * (lo_q + hi_q)
-    lo_lim = np.full(m, -q0) if alt == "two-sided" else np.full(m, -np.inf)
-    perm, L, _, rank = _ordered_cholesky(corr, lo_lim, np.full(m, q0))
-    # coarse root by Brent's method on the smallest rule, then one secant (Newton) step per larger rule:
-    # the probability is a smooth function of q with the same points, and its slope barely changes
-    n = _LATTICE_SIZES[0]
-
-    def f(q_: float, n_: int) -> tuple[float, float]:
-        v, e = prob(q_, n_, perm, L, rank)
-        return v - (1 - alpha), e
-
-    while f(lo_q, n)[0] > 0:
-        lo_q -= 0.5
-    while f(hi_q, n)[0] < 0:
-        hi_q += 0.5
-    q = optimize.brentq(lambda x: f(x, n)[0], lo_q, hi_q, xtol=1e-10)
-    err = f(q, n)[1]
-    h = 1e-3
-    slope = (f(q + h, n)[0] - f(q - h, n)[0]) / (2 * h)
-    sizes = _LATTICE_SIZES[:8]
-    i = 0
-    while err > abseps and slope > 0 and i < len(sizes) - 1:
-        i = max(i + 1, min(len(sizes) - 1, int(np.searchsorted(sizes, sizes[i] * (err / abseps) ** (1 / 0.7)))))
-        for _ in range(2):
-            val, err = f(q, sizes[i])
-            q -= val / slope
-    return float(q)
+    """Solve :math:`P(\\max_i T_i \\le q) = 1-\\alpha` (:math:`|T_i|` for two-sided) by the mixture over the chi
+    variable (:func:`_max_t_cdf`): the correlation's normal maximum is tabulated once, after which a critical value
+    for any degrees of freedom costs a root search on an interpolant (cached by its arguments)."""
+    R = np.ascontiguousarray(np.round(corr, 12))
+    return _critical_cached(R.tobytes(), R.shape[0], float(alpha), float(nu), alt, float(abseps))
 
 
 def critical_value(correlation: Any, alpha: float = 0.025, df: float = math.inf, *,
@@ -1880,8 +1999,20 @@ def critical_value(correlation: Any, alpha: float = 0.025, df: float = math.inf,
     -----
     .. math:: P\\left(\\max_j T_j < q\\right) = 1-\\alpha,\\quad T \\sim t_\\nu(0, R),
 
-    solved by Brent's method on the lattice-rule probability with fixed points (common random numbers), so the
-    root is that of a smooth function.
+    computed as a mixture over :math:`S=\\sqrt{\\chi^2_\\nu/\\nu}`, with :math:`Z\\sim N(0,R)`:
+
+    .. math:: P\\left(\\max_j T_j \\le q\\right) = \\int_0^\\infty \\Phi_R(q s)\\, f_\\nu(s)\\, ds,\\quad
+              \\Phi_R(c) = P\\left(\\max_j Z_j \\le c\\right)
+
+    (two-sided: :math:`|T_j|`, :math:`|Z_j|`).  :math:`\\Phi_R` does not depend on :math:`\\nu`; it is computed
+    once per correlation matrix (and alternative and ``abseps``) on unit panels of :math:`c`, by the lattice rule of
+    :func:`mvt_probability` without its chi variable (3 standard errors below ``abseps``; a nearly singular
+    :math:`R` has its smallest eigen-direction integrated first), and interpolated by Chebyshev polynomials of
+    degree 9 per panel.  The integral over :math:`s` is a 48-point Gauss-Hermite rule in the normal quantile of
+    :math:`S`, and the root is found by Brent's method, so a critical value for another :math:`\\nu` costs
+    milliseconds.  Against closed forms (:math:`R=I`, equicorrelated :math:`R`) the interpolation and the
+    quadrature add below 5e-8 to the probability; what remains is the lattice error of :math:`\\Phi_R` (observed
+    1e-6 to 4e-6 at the default ``abseps``; pass ``abseps=1e-6`` for about 1e-7).
 
     References
     ----------

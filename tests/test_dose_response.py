@@ -438,6 +438,76 @@ def test_critical_values_match_the_multivariate_t_quantile(biom_test):
     assert q2 == pytest.approx(CRIT_BIOM_CRITVAL_TWO, abs=2e-3)
 
 
+@pytest.mark.parametrize("alt", ["one-sided", "two-sided"])
+def test_tabulated_normal_maximum_and_mixture_are_exact_for_independent_contrasts(alt):
+    # R = I: Phi_R(c) = Phi(c)^4 (two-sided (2 Phi(c) - 1)^4) and the lattice rule is exact, so this measures the
+    # Chebyshev interpolation and the Gauss-Hermite mixture over S = sqrt(chi2_nu / nu) (observed 4e-8, 7e-10)
+    from scipy import integrate, special, stats
+    I4 = np.eye(4)
+
+    def phi(c):
+        return special.ndtr(c) ** 4 if alt == "one-sided" else (2 * special.ndtr(c) - 1) ** 4
+
+    c = np.linspace(0.0, 6.5, 131) if alt == "two-sided" else np.linspace(-3.0, 6.5, 191)
+    close(dr._normal_max(I4, alt, c, 1e-5), phi(c), 1e-7)
+    for nu in (2, 5, 45, 370):
+        def dens(s, nu=nu):
+            return stats.chi.pdf(s * math.sqrt(nu), nu) * math.sqrt(nu)
+        ref = integrate.quad(lambda s: phi(2.3 * s) * dens(s), 0, np.inf, epsabs=1e-14, limit=200)[0]
+        assert dr._max_t_cdf(I4, alt, 2.3, nu, 1e-5) == pytest.approx(ref, abs=1e-8), nu
+    # and the critical value is the root of the closed form
+    q = dr.critical_value(I4, 0.05, 20, alternative=alt)
+    ref = integrate.quad(lambda s: phi(q * s) * stats.chi.pdf(s * math.sqrt(20), 20) * math.sqrt(20), 0, np.inf,
+                         epsabs=1e-14, limit=200)[0]
+    assert ref == pytest.approx(0.95, abs=1e-8)
+
+
+# The IBS planning contrasts (nearly singular correlation, smallest eigenvalue 3.8e-6) and Dunnett's, qroot as above:
+#   m <- Mods(linear = NULL, emax = 0.5, sigEmax = c(2, 4), exponential = 2, doses = 0:4)
+#   R <- optContr(m, w = 1)$corMat; qroot(R, 0.025, 45); qroot(R, 0.025, 370); qroot(R, 0.025, Inf)
+#   D <- cbind(c(-1,1,0,0,0), c(-1,0,1,0,0), c(-1,0,0,1,0), c(-1,0,0,0,1)) / sqrt(2)
+#   qroot(cov2cor(t(D) %*% D), 0.025, 370)
+QROOT_IBS = {45: 2.31628574554296, 370: 2.25319202041447, math.inf: 2.24464070240712}
+QROOT_DUNNETT_370 = 2.45237501589738
+
+
+def test_critical_values_for_any_df_match_qroot():
+    # one table of the normal maximum per correlation serves every df.  Observed differences to qroot: 1e-5, 6.7e-5,
+    # 8e-6 (MCP; with abseps=1e-6: 1.3e-5, 3.7e-5, 2.3e-5, so mostly mvtnorm's own error) and 1.7e-5 (Dunnett);
+    # 1.5e-4 in q is 1e-5 in probability here (dP/dq ~ 0.06)
+    cm = dr.candidate_models(IBS_SHAPES, [0, 1, 2, 3, 4])
+    R = dr.optimal_contrasts(cm).correlation
+    for nu, ref in QROOT_IBS.items():
+        assert dr.critical_value(R, 0.025, nu) == pytest.approx(ref, abs=1.5e-4), nu
+    many = dr.many_to_one_contrasts([0, 1, 2, 3, 4]).correlation
+    assert dr.critical_value(many, 0.025, 370) == pytest.approx(QROOT_DUNNETT_370, abs=1e-4)
+
+
+def test_critical_value_of_equicorrelated_contrasts_matches_quadrature_scipy_and_the_lattice():
+    # corr 0.5: Phi_R(c) = int phi(x) Phi((c + sqrt(.5) x) / sqrt(.5))^4 dx, one more quadrature over s; the
+    # probability at the critical value is 1 - alpha to the lattice error of the table (observed 9e-7)
+    from scipy import integrate, special, stats
+    rho = 0.5
+    R = np.full((4, 4), rho) + (1 - rho) * np.eye(4)
+
+    def phi(c):
+        return integrate.quad(lambda x: stats.norm.pdf(x) * special.ndtr((c + math.sqrt(rho) * x)
+                                                                          / math.sqrt(1 - rho)) ** 4,
+                              -12, 12, epsabs=1e-14)[0]
+
+    cs = np.linspace(0.2, 3.9, 12)
+    close(dr._normal_max(R, "one-sided", cs, 1e-5), [phi(c) for c in cs], 1e-5)  # observed 4e-6
+    q = dr.critical_value(R, 0.025, 30)
+    dens = lambda s: stats.chi.pdf(s * math.sqrt(30), 30) * math.sqrt(30)  # noqa: E731
+    assert integrate.quad(lambda s: phi(q * s) * dens(s), 0, 5, epsabs=1e-13)[0] == pytest.approx(0.975, abs=1e-5)
+    # scipy's multivariate t (randomised QMC, seeded) and this module's lattice rule with the chi variable
+    sp = stats.multivariate_t(np.zeros(4), R, df=30).cdf(np.full(4, q), maxpts=4_000_000,
+                                                         random_state=np.random.default_rng(3))
+    assert sp == pytest.approx(0.975, abs=1e-5)  # observed 9.3e-7
+    lat = dr.mvt_probability([q] * 4, R, df=30, abseps=1e-6, max_points=2 ** 18)
+    assert lat.value[0] == pytest.approx(0.975, abs=1e-5 + lat.error[0])
+
+
 def test_significance_and_table(biom_test):
     assert biom_test.significant == ("linInt", "emax", "linear", "logistic")
     frame = biom_test.to_frame()

@@ -260,16 +260,30 @@ def powers(n: int) -> dict[str, np.ndarray]:
     ``"mcp"``: the MCP-Mod contrast test (optimal contrasts of :data:`CANDIDATES`); ``"dunnett"``: Dunnett's
     single-step test of the four doses against placebo (at least one significant); ``"top"``: the top dose against
     placebo alone (pooled variance, no multiplicity).  All by :func:`dosecourse.dose_response.power_mct` at one-sided
-    :data:`ALPHA` with :data:`SIGMA`; each array follows :data:`SHAPES`.
+    :data:`ALPHA` with :data:`SIGMA`, at the critical values that :func:`simulate` uses; each array follows
+    :data:`SHAPES`.
     """
     nn = _validate.integer(n, "n", minimum=2, maximum=_validate.MAX_PATIENTS)
     alt = _alternatives()
-    oc = dr.optimal_contrasts(candidate_models())
+    return {key: dr.power_mct(c, alt, n=nn, sigma=SIGMA, alpha=ALPHA, critical=_critical(nn, key)).power
+            for key, c in _tests().items()}
+
+
+@lru_cache(maxsize=1)
+def _tests() -> dict[str, dr.OptimalContrasts]:
+    """The contrasts of the three planned tests: MCP-Mod, Dunnett, the top dose alone."""
     many = dr.many_to_one_contrasts(DOSES)
     top = dr.OptimalContrasts(doses=np.array(DOSES), labels=("top",), contrasts=many.contrasts[:, -1:],
                               means=np.zeros((len(DOSES), 1)), correlation=np.ones((1, 1)))
-    return {key: dr.power_mct(c, alt, n=nn, sigma=SIGMA, alpha=ALPHA).power
-            for key, c in (("mcp", oc), ("dunnett", many), ("top", top))}
+    return {"mcp": dr.optimal_contrasts(candidate_models()), "dunnett": many, "top": top}
+
+
+@lru_cache(maxsize=256)
+def _critical(n: int, test: str = "mcp") -> float:
+    """Critical value of ``test`` with ``n`` patients per arm (df 5(n - 1)), shared by :func:`powers` and
+    :func:`simulate`; the contrasts' correlation does not depend on ``n`` (equal arms), so after the first size
+    each costs a root search on the tabulated normal maximum (:func:`dosecourse.dose_response.critical_value`)."""
+    return dr.critical_value(_tests()[test].correlation, ALPHA, len(DOSES) * (n - 1))
 
 
 def power_table(n_values: tuple[int, ...] = (20, 50, N_PLAN), lang: str = "en") -> pd.DataFrame:
@@ -368,12 +382,6 @@ def power_figure(shape: str = "emax", n: int = N_PLAN, lang: str = "en") -> Figu
     return fig
 
 
-@lru_cache(maxsize=32)
-def _critical(n: int) -> float:
-    oc = dr.optimal_contrasts(candidate_models())
-    return dr.critical_value(oc.correlation, ALPHA, len(DOSES) * (n - 1))
-
-
 @lru_cache(maxsize=64)
 def _cached_simulation(shape: str, n: int, n_trials: int, seed: int) -> dr.MCPModSimulation:
     j = SHAPES.index(shape)
@@ -444,8 +452,8 @@ def td_figure(shape: str = "emax", n: int = N_PLAN, lang: str = "en") -> Figure:
     bins = _td_bins()
     est = sim.dose_estimate[np.isfinite(sim.dose_estimate)]
     fig, ax = style.new_figure(figsize=(7.4, 3.6))
-    ax.hist(np.clip(est, 0, bins[-1] - 1e-9), bins=bins, weights=np.full(est.size, 100.0 / sim.n_trials),
-            color=style.GREY_DARK, alpha=0.85, zorder=3)
+    counts, _ = np.histogram(np.clip(est, 0, bins[-1] - 1e-9), bins=bins)
+    ax.stairs(100.0 * counts / sim.n_trials, bins, fill=True, color=style.GREY_DARK, alpha=0.85, lw=0, zorder=3)
     if true is not None:
         ax.axvline(true, color=style.VERMILLION, lw=1.8, zorder=4)
         ax.text(true, 0.97, t("cad_true_td", lang, td=f"{true:.2f}"), transform=ax.get_xaxis_transform(),
@@ -510,6 +518,14 @@ def _power_alt(lang: str, values: dict) -> str:
              dunnett=f"{100 * p['dunnett'][j]:.0f}", top=f"{100 * p['top'][j]:.0f}")
 
 
+def _prepare() -> None:
+    """Critical values of MCP-Mod and Dunnett for every size the Jupyter slider offers (what a redraw reuses)."""
+    n = widget.control("n")
+    for size in range(int(n.min), int(n.max) + 1, int(n.step)):
+        for key in ("mcp", "dunnett"):
+            _critical(size, key)
+
+
 widget = LiveWidget(
     "choosing_among_doses",
     controls=(
@@ -521,6 +537,7 @@ widget = LiveWidget(
            Part(lambda lang, shape, n: power_figure(shape, n, lang), ("shape", "n"), alt=_power_alt),
            Part(lambda lang, shape, n: td_figure(shape, n, lang), ("shape", "n"), alt=_widget_alt)),
     columns=2,
+    prepare=_prepare,
 )
 """True planning shape and patients per arm in; :func:`powers_text`, :func:`power_figure` and :func:`td_figure`
 out.  On the site: 4 shapes x 6 sizes = 24 states per output."""
