@@ -3499,17 +3499,22 @@ class _BatchProfile:
 
     def __init__(self, model: str, doses: np.ndarray, Y: np.ndarray, wh: np.ndarray, scal: float | None):
         self.model, self.doses, self.wh, self.scal = model, doses, wh, scal
+        # a diagonal metric (normal data: sqrt(n)) whitens by a product, the same numbers as the matrix product
+        self.scale = np.diag(wh).copy() if np.array_equal(wh, np.diag(np.diag(wh))) else None
         u = wh @ np.ones(doses.size)
         self.u = u / np.linalg.norm(u)
         ry = Y @ wh.T
         self.ry = ry - np.outer(ry @ self.u, self.u)
         self.ryy = np.einsum("ij,ij->i", self.ry, self.ry)
 
+    def _white(self, f: np.ndarray) -> np.ndarray:
+        return f * self.scale if self.scale is not None else f @ self.wh.T
+
     def rss(self, theta: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """RSS of replicate ``rows[i]`` (default all) at ``theta[i]``."""
         ry = self.ry if rows is None else self.ry[rows]
         ryy = self.ryy if rows is None else self.ryy[rows]
-        rz = _standard_batch(self.model, self.doses, theta, self.scal) @ self.wh.T
+        rz = self._white(_standard_batch(self.model, self.doses, theta, self.scal))
         rz = rz - np.outer(rz @ self.u, self.u)
         b = np.einsum("ij,ij->i", rz, rz)
         a = np.einsum("ij,ij->i", rz, ry)
@@ -3517,7 +3522,7 @@ class _BatchProfile:
 
     def grid(self, nodes: np.ndarray) -> np.ndarray:
         """RSS of every replicate at every node, ``(B, G)``."""
-        rz = np.stack([_standard(self.model, self.doses, th, self.scal) for th in nodes]) @ self.wh.T
+        rz = self._white(_standard_batch(self.model, self.doses, nodes, self.scal))
         rz = rz - np.outer(rz @ self.u, self.u)
         b = np.einsum("ij,ij->i", rz, rz)
         a = self.ry @ rz.T
@@ -3533,7 +3538,7 @@ def _compass(prof: _BatchProfile, theta: np.ndarray, best: np.ndarray, lo_b: np.
         if not np.any(active):
             break
         idx = np.nonzero(active)[0]
-        cand = np.clip(theta[idx, None, :] + dirs[None, :, :] * step[idx, None, :], lo_b, hi_b)  # (b, 8, 2)
+        cand = np.minimum(np.maximum(theta[idx, None, :] + dirs[None, :, :] * step[idx, None, :], lo_b), hi_b)
         vals = prof.rss(cand.reshape(-1, 2), np.repeat(idx, 8)).reshape(idx.size, 8)
         j = np.argmin(vals, axis=1)
         vbest = vals[np.arange(idx.size), j]

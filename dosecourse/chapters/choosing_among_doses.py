@@ -353,6 +353,7 @@ def power_figure(shape: str = "emax", n: int = N_PLAN, lang: str = "en") -> Figu
     ax0.plot(DOSES, alt.mean()[:, j], "o", color=_SHAPE_COLOURS[shape], ms=5)
     ax0.axhline(DELTA, color=style.VERMILLION, lw=0.9, ls="--")
     ax0.set_xticks(DOSES)
+    ax0.set_yticks(np.arange(0.0, MAX_EFFECT + 1e-9, 0.1))  # few tick labels: each is a text to lay out and draw
     ax0.set_xlabel(t("cad_dose_axis", lang))
     ax0.set_ylabel(t("cad_effect_axis", lang))
     ax0.set_title(t("cad_shape_title", lang, shape=shape), loc="left", fontsize=style.FONT_SIZE)
@@ -374,6 +375,7 @@ def power_figure(shape: str = "emax", n: int = N_PLAN, lang: str = "en") -> Figu
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": style.GREY_LIGHT})
     ax.set_ylim(0, 100)
     ax.set_xlim(0, max(ns) + 5)
+    ax.set_xticks(np.arange(0, max(ns) + 1, 50))
     ax.set_xlabel(t("cad_n_axis", lang))
     ax.set_ylabel(t("cad_power_axis", lang))
     ax.set_title(t("cad_power_title", lang, sigma=f"{SIGMA:g}", eff=f"{MAX_EFFECT:g}"), loc="left",
