@@ -19,13 +19,26 @@ def p_escalate(p):
     return (1 - p) ** 3 + 3 * p * (1 - p) ** 5
 
 
-@pytest.mark.parametrize("variant", ["escalation-only", "de-escalation"])
+def p_six(p):
+    """At most one DLT in six patients: (1-p)^6 + 6p(1-p)^5, what the six-at-MTD 3+3 asks of its MTD."""
+    return (1 - p) ** 6 + 6 * p * (1 - p) ** 5
+
+
+@pytest.mark.parametrize("variant, declared", [("escalation-only", p_escalate), ("six-at-mtd", p_six)])
 @pytest.mark.parametrize("p", [0.05, 0.3, 0.6])
-def test_one_dose_is_cleared_as_in_the_3_plus_3(variant, p):
+def test_one_dose_is_declared_as_in_the_3_plus_3(variant, declared, p):
     # One dose: the accelerated patient plus the two added form a first cohort of three with Binomial(3, p) DLTs,
-    # so P(the dose is declared tolerable) = (1-p)^3 + 3p(1-p)^5 (0.494263 at p = 0.3), as for the 3+3.
+    # so the dose is declared the MTD as in the 3+3 of the same variant: escalation-only when it clears,
+    # (1-p)^3 + 3p(1-p)^5 (0.494263 at p = 0.3); six at the MTD with at most 1 DLT in six (0.420175 at 0.3).
     oc = AcceleratedTitration(n_doses=1, variant=variant).exact([p])
-    assert oc.selection[0] == pytest.approx(p_escalate(p), abs=1e-12)
+    assert oc.selection[0] == pytest.approx(declared(p), abs=1e-12)
+    assert oc.selection[0] == pytest.approx(ThreePlusThree(n_doses=1, variant=variant).exact([p]).selection[0],
+                                            abs=1e-12)
+
+
+def test_its_3_plus_3_is_the_3_plus_3_default():
+    # Accelerated titration ends in the same 3+3 as ThreePlusThree's default (six patients at the MTD).
+    assert AcceleratedTitration(n_doses=4).variant == ThreePlusThree(n_doses=4).variant == "six-at-mtd"
 
 
 @pytest.mark.parametrize("p1, p2", [(0.1, 0.3), (0.3, 0.5), (0.02, 0.05), (0.5, 0.9)])
@@ -51,7 +64,7 @@ def test_fewer_patients_at_low_doses_than_the_3_plus_3():
     # at doses 1-3, the 3+3 treats at least 3 patients at each, accelerated titration about one.
     tox = [0.01, 0.02, 0.05, 0.30, 0.50]
     atd = AcceleratedTitration(n_doses=5).exact(tox)
-    tpt = ThreePlusThree(n_doses=5, variant="de-escalation").exact(tox)
+    tpt = ThreePlusThree(n_doses=5).exact(tox)
     assert atd.patients[:3].sum() < 0.6 * tpt.patients[:3].sum()
     assert atd.total_n < tpt.total_n
 
@@ -60,7 +73,7 @@ SCENARIOS = [[0.05, 0.15, 0.30, 0.45, 0.60], [0.01, 0.02, 0.05, 0.30, 0.50], [0.
              [0.02, 0.04, 0.06, 0.08, 0.10]]
 
 
-@pytest.mark.parametrize("variant", ["escalation-only", "de-escalation"])
+@pytest.mark.parametrize("variant", ["escalation-only", "six-at-mtd"])
 @pytest.mark.parametrize("true_tox", SCENARIOS)
 def test_exact_agrees_with_simulation(variant, true_tox):
     # Every simulated quantity within 4 Monte Carlo SE of its exact value.  4 rather than 3 SE is a family-wise
@@ -109,7 +122,7 @@ def test_exact_equals_brute_force_enumeration_through_next_dose():
     assert oc.no_selection == pytest.approx(selection[0], abs=1e-12)
 
 
-@pytest.mark.parametrize("variant, start", [("de-escalation", 1), ("escalation-only", 1), ("de-escalation", 2)])
+@pytest.mark.parametrize("variant, start", [("six-at-mtd", 1), ("escalation-only", 1), ("six-at-mtd", 2)])
 def test_vectorised_simulation_equals_sequential_next_dose(variant, start):
     # Reference: a plain loop calling next_dose / select and the cohort-size hook on the same uniform draws (a
     # cohort of c patients in step m of trial i uses u[i, m, :c]).
@@ -174,7 +187,7 @@ def test_pathways_tables_and_text():
 
 @settings(max_examples=30, deadline=None)
 @given(tox=st.lists(st.floats(0.01, 0.95), min_size=1, max_size=5).map(sorted),
-       variant=st.sampled_from(["escalation-only", "de-escalation"]))
+       variant=st.sampled_from(["escalation-only", "six-at-mtd"]))
 def test_exact_probabilities_and_patients_add_up(tox, variant):
     oc = AcceleratedTitration(n_doses=len(tox), variant=variant).exact(tox)
     assert oc.selection.sum() + oc.no_selection == pytest.approx(1.0, abs=1e-12)

@@ -187,7 +187,7 @@ Call = Callable[[], tuple[Callable, dict]]
 VALID: dict[str, Call] = {
     # ---- escalation
     "dosecourse.escalation.accelerated_titration.AcceleratedTitration":
-        lambda: (esc.AcceleratedTitration, dict(n_doses=4, start_dose=1, variant="de-escalation")),
+        lambda: (esc.AcceleratedTitration, dict(n_doses=4, start_dose=1, variant="six-at-mtd")),
     "dosecourse.escalation.bfboin.BFBOIN": lambda: (esc.BFBOIN, dict(
         target=0.25, n_doses=3, cohort_size=3, n_cohorts=4, start_dose=1, n_earlystop=9, n_cap_backfill=12,
         accrual_per_month=3.0, dlt_window_months=1.0, accrual="uniform", response_rule="dose_or_below",
@@ -1146,7 +1146,7 @@ VALID.update(VALID_CAPSTONE)
 VERB_OVERRIDES: dict[tuple[str, str], dict] = {
     ("ThreePlusThree", "replace"): {"start_dose": 2},
     ("AcceleratedTitration", "replace"): {"start_dose": 2},
-    ("ThreePlusThree", "select"): {"data": "1NNN 2TTN"},  # the 3+3 selects only when the trial is over
+    ("ThreePlusThree", "select"): {"data": "1NNN 2TTN 1NNN"},  # the 3+3 selects when the trial is over
     ("AcceleratedTitration", "select"): {"data": "1N 2TTN 1NN 1NNN"},
 }
 

@@ -43,7 +43,8 @@ KEYS = list(DESIGNS)
 TOX = [0.05, 0.10, 0.20, 0.30, 0.50]
 EFF = [0.10, 0.20, 0.30, 0.40, 0.50]
 NEXT_TEXT = "1NNN 2NTN"                   # a trial under way: the current dose is 2
-FINAL_TEXT = {"ATD": "1N 2T 2NT 1TT"}     # a trial the design has ended (accelerated titration: single patients)
+FINAL_TEXT = {"ATD": "1N 2T 2NT 1TT",     # a trial the design has ended (accelerated titration: single patients;
+              "3+3": "1NNN 2NNN 3NTT 2NNN"}  # the 3+3 declares a dose only with six patients there)
 FINAL_DEFAULT = "1NNN 2NNN 3NTT"
 
 

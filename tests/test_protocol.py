@@ -39,7 +39,7 @@ DESIGNS = {
     "mTPI": esc.MTPI(0.3, 5),
     "mTPI-2": esc.MTPI2(0.25, 5, epsilon1=0.04, epsilon2=0.06),
     "3+3": esc.ThreePlusThree(5),
-    "3+3-de-escalation": esc.ThreePlusThree(4, variant="de-escalation", start_dose=2),
+    "3+3-escalation-only": esc.ThreePlusThree(4, variant="escalation-only", start_dose=2),
     "ATD": esc.AcceleratedTitration(5),
     "CRM": make_design("CRM", 5),
     "CRM-logistic": esc.CRM([0.05, 0.12, 0.25, 0.40, 0.55], 0.25, model="logistic", coherence=False),
@@ -377,7 +377,7 @@ def test_model_numbers_in_the_rule(texts, lang):
             assert t("blrm_describe_increase", lang, fold=f"{design.max_increase:g}") in text
 
 
-@pytest.mark.parametrize("key", ["3+3", "3+3-de-escalation", "ATD"])
+@pytest.mark.parametrize("key", ["3+3", "3+3-escalation-only", "ATD"])
 def test_rule_based_designs_state_their_sample_size_and_variant(texts, key):
     design = DESIGNS[key]
     for lang in LANGS:

@@ -46,10 +46,11 @@ class AcceleratedTitration(ThreePlusThree):
         Number of dose levels K.
     start_dose : int
         Dose (1..K) of the first patient.
-    variant : {"de-escalation", "escalation-only"}
+    variant : {"six-at-mtd", "escalation-only"}
         The 3+3 used after the accelerated phase (see :class:`~dosecourse.escalation.ThreePlusThree`).  The
-        default, "de-escalation", completes the dose below a too-toxic dose to six patients before declaring
-        it the MTD, which matters here because doses passed in the accelerated phase have a single patient.
+        default is the 3+3's default, "six-at-mtd" (the 3+3 as protocols write it): the declared MTD has six
+        patients, which matters here because doses passed in the accelerated phase have a single patient.  With
+        "escalation-only" the dose below the first too-toxic dose is the MTD even with that single patient.
 
     Raises
     ------
@@ -62,8 +63,10 @@ class AcceleratedTitration(ThreePlusThree):
     At the first DLT, or after the single patient at the highest dose, the accelerated phase ends: that dose is
     completed to three patients (two more) and the 3+3 rules take over, counting the accelerated patient.  A
     dose with a single patient that the 3+3 phase returns to is first completed to three.  At most six patients
-    receive any dose.  For one dose level the probability that it is declared tolerable is the 3+3's
-    :math:`(1 - p)^3 + 3p(1 - p)^5`: the accelerated patient and the two added make the first cohort of three.
+    receive any dose.  For one dose level the probability that it is declared the MTD is the 3+3's, of the same
+    variant: the accelerated patient and the two added make the first cohort of three, so it is
+    :math:`(1 - p)^3 + 3p(1 - p)^5` escalation-only and :math:`(1 - p)^6 + 6p(1 - p)^5` (at most one DLT in six)
+    with six at the MTD.
 
     Not modelled: the end of the accelerated phase at grade 2 toxicity, intrapatient dose escalation, and the
     40% dose steps after the accelerated phase in designs 3-4.
@@ -86,10 +89,10 @@ class AcceleratedTitration(ThreePlusThree):
     name_label = "design_atd"
     first_cohort_size = 1
     cohorts_per_dose = 3  # the single patient, the two that complete three, three more
-    describe_keys = ("atd_describe", "atd_describe_deescalation", "atd_describe_end")
+    describe_keys = ("atd_describe", "atd_describe_six_at_mtd", "atd_describe_end")
     decides_at = (1, 3, 6)
 
-    def __init__(self, n_doses: int, *, start_dose: int = 1, variant: str = "de-escalation") -> None:
+    def __init__(self, n_doses: int, *, start_dose: int = 1, variant: str = "six-at-mtd") -> None:
         super().__init__(n_doses, start_dose=start_dose, variant=variant)
 
     @property
@@ -104,7 +107,7 @@ class AcceleratedTitration(ThreePlusThree):
     def _step(self, n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, ...]:
         rows = np.arange(n.shape[0])
         nd, yd = n[rows, dose - 1], y[rows, dose - 1]
-        next_dose, mtd, code = _rule(n, y, dose, self.variant == "de-escalation")
+        next_dose, mtd, code = _rule(n, y, dose, self.variant == "six-at-mtd")
         single = nd < 3  # only right after an accelerated-phase patient
         code = np.select([single & (yd > 0), single & (dose == self.n_doses), single],
                          [SWITCH_DLT, SWITCH_TOP, ACCELERATE], default=code)
@@ -131,4 +134,4 @@ class AcceleratedTitration(ThreePlusThree):
 
     def _table_rows(self, lang: str) -> list[tuple[str, str]]:
         rows = [("0/1", t("atd_table_single_none", lang)), ("1/1", t("atd_table_single_dlt", lang))]
-        return rows + _decision_rows(self.variant == "de-escalation", lang)
+        return rows + _decision_rows(self.variant == "six-at-mtd", lang)

@@ -79,8 +79,9 @@ def make_design(key: str, n_doses: int, target: float = 0.3, *, cohort_size: int
     BOIN, keyboard (equivalence interval target ± 0.05), mTPI and mTPI-2 use the defaults of their R packages;
     the CRM uses the empiric model, prior N(0, 1.34), a skeleton by the indifference-interval method (Lee &
     Cheung 2009) centred on ``crm_prior_mtd``, no dose skipping and coherence, as dfcrm's ``crmsim`` with
-    ``restrict=TRUE``.  The 3+3 is the escalation-only variant; accelerated titration ends in the 3+3 with
-    de-escalation.
+    ``restrict=TRUE``.  The 3+3 is the 3+3 as protocols write it (:class:`ThreePlusThree`'s default variant
+    ``"six-at-mtd"``: the declared MTD has six patients), and accelerated titration ends in that same 3+3; the
+    escalation-only variant is ``ThreePlusThree(n_doses, variant="escalation-only")``.
 
     Examples
     --------

@@ -65,10 +65,10 @@ def three_plus_three_escalation(p) -> float | np.ndarray:
 
     .. math:: \\Pr(\\text{escalate} \\mid p) = (1-p)^3 + 3p(1-p)^2 \\cdot (1-p)^3 = (1-p)^3 + 3p(1-p)^5 .
 
-    The same for both variants of :class:`~dosecourse.escalation.ThreePlusThree` (they differ only in what
-    happens after a dose fails).  With :math:`e_j` this probability at dose :math:`j`, the escalation-only 3+3
-    started at dose 1 declares dose :math:`d` the MTD with probability :math:`e_1 \\cdots e_d (1 - e_{d+1})`
-    (Lin & Shih 2001).
+    The same for both variants of :class:`~dosecourse.escalation.ThreePlusThree` (they differ only in the
+    dose they declare the MTD: the six-at-MTD default first expands it to six patients).  With :math:`e_j` this
+    probability at dose :math:`j`, the escalation-only 3+3 started at dose 1 declares dose :math:`d` the MTD with
+    probability :math:`e_1 \\cdots e_d (1 - e_{d+1})` (Lin & Shih 2001).
 
     References
     ----------

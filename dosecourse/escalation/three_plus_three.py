@@ -28,21 +28,26 @@ from .design import Design
 from .interval import PLANS
 from .results import OperatingCharacteristics, Trials
 
-VARIANTS: tuple[str, ...] = ("escalation-only", "de-escalation")
-"""3+3 variants: stop at the first too-toxic dose and declare the dose below the MTD, or first expand the dose
-below to six patients (de-escalating further if it proves too toxic)."""
+VARIANTS: tuple[str, ...] = ("six-at-mtd", "escalation-only")
+"""3+3 variants.  ``"six-at-mtd"`` (the default) is the 3+3 as protocols write it: a dose is declared the MTD only
+once six patients have been treated there with at most one DLT, so the dose below a too-toxic dose (and a highest
+dose cleared in three patients) is first expanded to six, going further down if it proves too toxic.
+``"escalation-only"`` stops at the first too-toxic dose and declares the dose below the MTD, with the three
+patients it may have (the variant whose selection probabilities have the simple closed form
+:math:`e_1 \\cdots e_d (1 - e_{d+1})`, Lin & Shih 2001)."""
 
 # Reason codes of the 3+3 rule; their label ids are "tpt_<name>" in labels/three_plus_three.toml.
 _REASONS: tuple[str, ...] = ("escalate", "expand", "expand_mtd", "deescalate", "stop_below", "stop_none",
-                            "stop_top", "stop_here")
-ESCALATE, EXPAND, EXPAND_MTD, DEESCALATE, STOP_BELOW, STOP_NONE, STOP_TOP, STOP_HERE = range(len(_REASONS))
-_ACTIONS: tuple[str, ...] = ("escalate", "stay", "stay", "de-escalate", "stop", "stop", "stop", "stop")
+                            "stop_top", "stop_here", "expand_top")
+(ESCALATE, EXPAND, EXPAND_MTD, DEESCALATE, STOP_BELOW, STOP_NONE, STOP_TOP, STOP_HERE,
+ EXPAND_TOP) = range(len(_REASONS))
+_ACTIONS: tuple[str, ...] = ("escalate", "stay", "stay", "de-escalate", "stop", "stop", "stop", "stop", "stay")
 
 # step(n, y, dose) -> (next dose or 0 to stop, MTD or 0 for none, size of the next cohort, reason code), on rows
 Step = Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 
 
-def _rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> tuple[np.ndarray, ...]:
+def _rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, six_at_mtd: bool) -> tuple[np.ndarray, ...]:
     """The 3+3 decision after a cohort, vectorised over rows of data.
 
     Parameters
@@ -51,8 +56,8 @@ def _rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> t
         Patients and DLTs per dose; the current dose has 3 or 6 patients.
     dose : int array, shape (rows,)
         Current dose (1..K).
-    deescalate : bool
-        Use the de-escalation variant.
+    six_at_mtd : bool
+        Use the six-at-MTD variant (else escalation-only).
 
     Returns
     -------
@@ -65,9 +70,11 @@ def _rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> t
     At the current dose d: 0/3 or at most 1/6 DLTs clears d (escalate; beyond the top dose, stop with the top
     dose as MTD); 1/3 adds three patients at d; 2 or more DLTs make d too toxic, and the MTD is d - 1 (none
     below dose 1).  A dose below d that was never tried is visited before it is declared the MTD.  In the
-    de-escalation variant the dose below must have six patients: with three it receives three more, becomes
-    the MTD with at most 1/6 DLTs, and is itself too toxic otherwise.  A cleared dose whose next higher dose
-    proved too toxic is the MTD (after expansion to six in the de-escalation variant).
+    six-at-MTD variant the declared MTD must have six patients: the dose below a too-toxic dose, if it has
+    three, receives three more, becomes the MTD with at most 1/6 DLTs, and is itself too toxic otherwise; the
+    highest dose, cleared with 0/3, also receives three more and is the MTD with at most 1/6.  A cleared dose
+    whose next higher dose proved too toxic is the MTD (after expansion to six in the six-at-MTD variant); in
+    the escalation-only variant a cleared highest dose is the MTD with three patients.
     """
     n_doses = n.shape[1]
     rows = np.arange(n.shape[0])
@@ -78,17 +85,20 @@ def _rule(n: np.ndarray, y: np.ndarray, dose: np.ndarray, deescalate: bool) -> t
     toxic = yd >= 2
     expand = ~toxic & (yd == 1) & (nd < 6)
     cleared = ~toxic & ~expand
+    short = six_at_mtd & (nd < 6)       # cleared, but too few patients to be declared the MTD
+    top = d == n_doses - 1
     code = np.select(
         [toxic & (d == 0),
-         toxic & ((n_below == 0) | (deescalate & (n_below < 6))),
+         toxic & ((n_below == 0) | (six_at_mtd & (n_below < 6))),
          toxic,
          expand,
-         cleared & above_tried & ((nd >= 6) | (not deescalate)),
+         cleared & above_tried & short,
          cleared & above_tried,
-         cleared & (d == n_doses - 1)],
-        [STOP_NONE, DEESCALATE, STOP_BELOW, EXPAND, STOP_HERE, EXPAND_MTD, STOP_TOP],
+         cleared & top & short,
+         cleared & top],
+        [STOP_NONE, DEESCALATE, STOP_BELOW, EXPAND, EXPAND_MTD, STOP_HERE, EXPAND_TOP, STOP_TOP],
         default=ESCALATE)
-    move = np.array([1, 0, 0, -1, 0, 0, 0, 0])[code]
+    move = np.array([1, 0, 0, -1, 0, 0, 0, 0, 0])[code]
     stop = np.isin(code, (STOP_BELOW, STOP_NONE, STOP_TOP, STOP_HERE))
     next_dose = np.where(stop, 0, dose + move)
     mtd = np.select([code == STOP_BELOW, code == STOP_HERE, code == STOP_TOP], [dose - 1, dose, n_doses],
@@ -219,12 +229,16 @@ def _run_trials(true_tox: np.ndarray, u: np.ndarray, start_dose: int, first_size
     raise RuntimeError("a rule-based trial did not stop within its maximum number of cohorts")
 
 
-def _decision_rows(deescalate: bool, lang: str) -> list[tuple[str, str]]:
+def _decision_rows(six_at_mtd: bool, lang: str) -> list[tuple[str, str]]:
     """The 3+3 decision table as (DLTs / patients at the current dose, decision) rows, in ``lang``."""
-    too_toxic = t("tpt_table_deescalate" if deescalate else "tpt_table_stop_below", lang)
-    cleared = t("tpt_table_escalate_or_mtd" if deescalate else "tpt_table_escalate", lang)
-    return [("0/3", cleared), ("1/3", t("tpt_table_expand", lang)), ("≥2/3", too_toxic),
-            ("≤1/6", cleared), ("≥2/6", too_toxic)]
+    if six_at_mtd:
+        too_toxic = t("tpt_table_deescalate", lang)
+        cleared_3, cleared_6 = t("tpt_table_escalate_or_expand", lang), t("tpt_table_escalate_or_mtd", lang)
+    else:
+        too_toxic = t("tpt_table_stop_below", lang)
+        cleared_3 = cleared_6 = t("tpt_table_escalate", lang)
+    return [("0/3", cleared_3), ("1/3", t("tpt_table_expand", lang)), ("≥2/3", too_toxic),
+            ("≤1/6", cleared_6), ("≥2/6", too_toxic)]
 
 
 def _decision_from_codes(next_dose: int, mtd: int, code: int, current: int, n: int, dlts: int,
@@ -243,9 +257,11 @@ class ThreePlusThree(Design):
         Number of dose levels K.
     start_dose : int
         Dose (1..K) of the first cohort.
-    variant : {"escalation-only", "de-escalation"}
-        "escalation-only" declares the dose below the first too-toxic dose the MTD; "de-escalation" first
-        expands that dose to six patients, going further down if it proves too toxic.
+    variant : {"six-at-mtd", "escalation-only"}
+        "six-at-mtd" (the default) is the 3+3 as protocols write it: the declared MTD has six patients, at most
+        one with a DLT, so the dose below the first too-toxic dose (and a highest dose cleared in three
+        patients) is first expanded to six, going further down if it proves too toxic.  "escalation-only"
+        declares the dose below the first too-toxic dose the MTD, with the three patients it may have.
 
     Raises
     ------
@@ -255,29 +271,40 @@ class ThreePlusThree(Design):
     Notes
     -----
     Cohorts of three: 0/3 DLTs escalate; 1/3 adds three patients at the same dose; 1/6 escalates; 2 or more
-    DLTs in 3 or 6 stop, with the dose below as MTD; escalating past the top dose selects the top dose.  A
-    trial treats at most six patients per dose.  The probability of escalating from a dose with DLT probability
-    p is
+    DLTs in 3 or 6 make the dose too toxic.  A trial treats at most six patients per dose.  The probability of
+    clearing (escalating from) a dose with DLT probability p is the same in both variants,
 
     .. math::
 
-        \\Pr(\\text{escalate} \\mid p) = (1 - p)^3 + 3p(1 - p)^2 (1 - p)^3 = (1 - p)^3 + 3p(1 - p)^5,
+        e(p) = (1 - p)^3 + 3p(1 - p)^2 (1 - p)^3 = (1 - p)^3 + 3p(1 - p)^5,
 
-    0.494 at p = 0.3.  :meth:`exact` enumerates every path of the trial, so its operating characteristics carry
-    no Monte Carlo error (Lin & Shih 2001 give them in closed form).  :meth:`select` is the MTD the rule declares
-    when the trial stops.
+    0.494 at p = 0.3.  The variants differ in the dose they declare.  Escalation-only: the dose below the first
+    too-toxic dose, or the highest dose once cleared; from dose 1 it declares dose d < K with probability
+    :math:`e_1 \\cdots e_d (1 - e_{d+1})` (Lin & Shih 2001).  Six at the MTD (the default): a dose is declared
+    only with six patients and at most one DLT, which has probability :math:`b(p) = (1 - p)^6 + 6p(1 - p)^5`
+    (0.420 at p = 0.3) however the six were treated; from dose 1 it declares dose d with probability
+    :math:`e_1 \\cdots e_{d-1} \\, b_d \\, F_{d+1}`, where :math:`F_{K+1} = 1` and
+    :math:`F_j = 1 - e_j + (1 - p_j)^3 \\, [1 - (1 - p_j)^3 - 3p_j(1 - p_j)^2] \\, F_{j+1}` is the probability
+    that a trial that reaches dose j comes back below it (derived by hand in ``tests/test_three_plus_three.py``).
+    :meth:`exact` enumerates every path of the trial, so its operating characteristics carry no Monte Carlo
+    error.  :meth:`select` is the MTD the rule declares when the trial stops.
 
     References
     ----------
     Storer BE. Biometrics. 1989;45(3):925-937. doi:10.2307/2531693
     Lin Y, Shih WJ. Biostatistics. 2001;2(2):203-215. doi:10.1093/biostatistics/2.2.203
+    Le Tourneau C, Lee JJ, Siu LL. J Natl Cancer Inst. 2009;101(10):708-720. doi:10.1093/jnci/djp079
 
     Examples
     --------
     >>> design = ThreePlusThree(n_doses=4)
     >>> print(design.next_dose("1NNN 2NNT"))
     dose 2 (1/3 DLTs at dose 2: treat 3 more patients at dose 2)
+    >>> print(design.next_dose("1NNN 2NNN 3TTN"))
+    dose 2 (2/3 DLTs at dose 3: too toxic; treat patients at dose 2, the dose below)
     >>> round(float(ThreePlusThree(n_doses=1).exact([0.3]).selection[0]), 4)
+    0.4202
+    >>> round(float(ThreePlusThree(n_doses=1, variant="escalation-only").exact([0.3]).selection[0]), 4)
     0.4943
     """
 
@@ -286,17 +313,17 @@ class ThreePlusThree(Design):
     protocol_reference = "protocol_ref_tpt"
     first_cohort_size = 3
     cohorts_per_dose = 2  # three patients, then three more
-    describe_keys = ("tpt_describe", "tpt_describe_deescalation", "tpt_describe_end")
+    describe_keys = ("tpt_describe", "tpt_describe_six_at_mtd", "tpt_describe_end")
     decides_at = (3, 6)
     """Numbers of patients at the current dose after which the rule decides."""
 
-    def __init__(self, n_doses: int, *, start_dose: int = 1, variant: str = "escalation-only") -> None:
+    def __init__(self, n_doses: int, *, start_dose: int = 1, variant: str = "six-at-mtd") -> None:
         k = _validate.integer(n_doses, "n_doses", minimum=1, maximum=_validate.MAX_DOSES)
         super().__init__(k, cohort_size=3, n_cohorts=self.cohorts_per_dose * k, start_dose=start_dose)
         self.variant = _validate.one_of(variant, "variant", VARIANTS)
 
     def _step(self, n: np.ndarray, y: np.ndarray, dose: np.ndarray) -> tuple[np.ndarray, ...]:
-        next_dose, mtd, code = _rule(n, y, dose, self.variant == "de-escalation")
+        next_dose, mtd, code = _rule(n, y, dose, self.variant == "six-at-mtd")
         return next_dose, mtd, np.full_like(next_dose, 3), code
 
     def _decide(self, data: TrialData) -> tuple[int, int, int, int]:
@@ -368,7 +395,7 @@ class ThreePlusThree(Design):
         return pd.DataFrame(rows, columns=[t("tpt_col_outcome", lang), t("tpt_col_decision", lang)])
 
     def _table_rows(self, lang: str) -> list[tuple[str, str]]:
-        return _decision_rows(self.variant == "de-escalation", lang)
+        return _decision_rows(self.variant == "six-at-mtd", lang)
 
     def describe(self, lang: str = "en") -> str:
         """The rules in protocol language.
@@ -388,8 +415,8 @@ class ThreePlusThree(Design):
 
     def _protocol_sections(self, lang: str) -> dict[str, list[str]]:
         """The texts of :meth:`describe` by section, and the MTD the rule declares."""
-        intro, deescalation, end = self.describe_keys
-        variant = deescalation if self.variant == "de-escalation" else "tpt_describe_stop_below"
+        intro, six_at_mtd, end = self.describe_keys
+        variant = six_at_mtd if self.variant == "six-at-mtd" else "tpt_describe_stop_below"
         return {"rule": [t(intro, lang, k=self.n_doses, start=self.start_dose)],
                 "stopping": [t(variant, lang), t(end, lang, max_n=self.max_n)],
                 "selection": [t(f"protocol_tpt_selection_{self.variant.replace('-', '_')}", lang)]}
