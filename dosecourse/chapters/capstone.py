@@ -81,7 +81,8 @@ ALTERNATIVES: Mapping[str, esc.Design] = MappingProxyType({
     "tpt": esc.ThreePlusThree(len(cd.DOSES)),
 })
 """Other plans the model answer of step 2 compares with :data:`PLAN` (BOIN with target 0.20; BOIN in 15 cohorts of
-two; the 3+3), on the same scenarios and judged against the same target of 0.25."""
+two; the 3+3 as protocols write it, with six patients at the declared MTD), on the same scenarios and judged against
+the same target of 0.25."""
 
 BACKFILL_DOSES: tuple[float, ...] = (160.0, 320.0, 480.0)
 """Backfill doses of the model answer (cleared by the escalation, below the selected dose)."""

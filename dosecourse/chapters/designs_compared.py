@@ -1,12 +1,13 @@
 """Figures, tables, widget and numbers of the chapter "Escalation designs compared" (``explore/designs-compared``).
 
-The designs are those of :func:`dosecourse.escalation.make_design` (3+3, BOIN, keyboard, CRM; mTPI-2 in an
-exercise), set up alike on five doses with a target DLT rate of 0.30.  Every operating characteristic is exact
-(:meth:`~dosecourse.escalation.Design.operating_characteristics`, ``method="auto"``: every design here, the CRM
-included, enumerates its trial) and every measure comes from :meth:`~dosecourse.escalation.OperatingCharacteristics.
-summary`, with the correct, acceptable and overly toxic doses of :mod:`dosecourse.escalation.scenarios`.  The
-check of the simulators against the exact values is :mod:`dosecourse.simulation_check`; the probabilities of each
-rule's moves are :mod:`dosecourse.escalation.move_probabilities`.
+The designs are those of :func:`dosecourse.escalation.make_design` (3+3 as protocols write it, with six patients at
+the declared MTD; BOIN, keyboard, CRM; mTPI-2 in an exercise), set up alike on five doses with a target DLT rate
+of 0.30.  Every operating characteristic is exact (:meth:`~dosecourse.escalation.Design.operating_characteristics`,
+``method="auto"``: every design here, the CRM included, enumerates its trial) and every measure comes from
+:meth:`~dosecourse.escalation.OperatingCharacteristics.summary`, with the correct, acceptable and overly toxic
+doses of :mod:`dosecourse.escalation.scenarios`.  The check of the simulators against the exact values is
+:mod:`dosecourse.simulation_check`; the probabilities of each rule's moves are
+:mod:`dosecourse.escalation.move_probabilities`.
 
 * :data:`SCENARIOS`, :func:`scenario_table`: the three scenarios (true MTD in the middle, at the top, near the
   bottom of the dose range);
@@ -332,7 +333,7 @@ def comparison_table(true_tox, designs: Sequence[str] = DESIGNS, lang: str = "en
     Examples
     --------
     >>> comparison_table(SCENARIOS["mid"], ["3+3"]).iloc[0, 2]
-    32.1
+    29.7
     """
     lang = check_lang(lang)
     rows = []
@@ -710,7 +711,21 @@ def _numbers() -> dict[str, float | int]:
                     f"cmp_ex1_toxsel_{g}": s.tox_selected})
     for d in range(4):
         out[f"cmp_ex2_e{d + 1}"] = e[d]
-    out["cmp_ex2_p3"] = 100 * e[0] * e[1] * e[2] * (1 - e[3])
+    # Exercise 2, by hand for the six-at-MTD 3+3: dose 3 needs at most 1 DLT in six (b3), and the trial must come
+    # back from dose 4 (F4), which it does when dose 4 fails, or clears with 0/3, the trial comes back from
+    # dose 5 (F5) and the three added at dose 4 have 2 or more DLTs.
+    p = np.asarray(SCENARIOS["mid"])
+    q = 1 - p
+    b = q ** 6 + 6 * p * q ** 5                              # at most 1 DLT in 6
+    fail_added = 1 - q ** 3 - 3 * p * q ** 2                 # 2 or more DLTs among 3 added patients
+    f5 = 1 - e[4] + q[4] ** 3 * fail_added[4]
+    f4 = 1 - e[3] + q[3] ** 3 * fail_added[3] * f5
+    out.update(cmp_ex2_b3=b[2], cmp_ex2_f5=f5, cmp_ex2_f4=f4, cmp_ex2_p3=100 * e[0] * e[1] * b[2] * f4,
+               cmp_ex2_p3_eo=100 * e[0] * e[1] * e[2] * (1 - e[3]),
+               cmp_six33_030=(1 - TARGET) ** 6 + 6 * TARGET * (1 - TARGET) ** 5)
+    eo = esc.ThreePlusThree(N_DOSES, variant="escalation-only").exact(SCENARIOS["mid"]).summary(
+        target=TARGET, band=BAND, margin=MARGIN)
+    out.update(cmp_mid_pcs_33eo=100 * eo.pcs, cmp_mid_meann_33eo=eo.total_n, cmp_mid_sod_33eo=100 * eo.select_overdose)
     pair = operating_characteristics(SCENARIOS["mid"], ["Keyboard", "mTPI-2"])
     kb, m2 = pair["Keyboard"], pair["mTPI-2"]
     out.update(cmp_ex3_patients_diff=float(np.abs(kb.patients - m2.patients).max()),
@@ -724,6 +739,6 @@ def numbers() -> dict[str, float | int]:
     Examples
     --------
     >>> round(numbers()["cmp_mid_pcs_33"], 1), numbers()["cmp_z_count"]
-    (32.1, 142)
+    (29.7, 142)
     """
     return dict(_numbers())

@@ -2,7 +2,8 @@
 (``start/escalation-plan``).
 
 The designs are those of :func:`dosecourse.escalation.make_design` (3+3, BOIN, CRM and accelerated titration) on
-one grid of five doses with a target DLT rate of 0.3.  Every operating characteristic is exact
+one grid of five doses with a target DLT rate of 0.3; the 3+3 is the one protocols write (six patients at the
+declared MTD), and accelerated titration ends in that same 3+3.  Every operating characteristic is exact
 (:meth:`~dosecourse.escalation.Design.operating_characteristics`, ``method="auto"``: every path of the trial is
 enumerated, the CRM's included) and summarised by :meth:`~dosecourse.escalation.OperatingCharacteristics.summary`
 around the correct dose(s) of :func:`~dosecourse.escalation.correct_doses`; accelerated titration is also
@@ -162,7 +163,7 @@ def operating_characteristics(design: str, scenario: str = "target_4", start_dos
     --------
     >>> oc = operating_characteristics("3+3")
     >>> oc.exact, round(float(oc.selection[3]), 4)
-    (True, 0.2898)
+    (True, 0.2691)
     """
     key, start = _key(design), _start(start_dose)
     _scenario(scenario)
@@ -385,7 +386,7 @@ def oc_table(scenario: str = "target_4", start_dose: int = 1, designs: Sequence[
     Examples
     --------
     >>> oc_table(designs=("3+3",)).iloc[0, 0]
-    29.0
+    26.9
     """
     lang = check_lang(lang)
     keys = _keys(designs)
@@ -782,6 +783,10 @@ def _numbers() -> dict[str, float | int]:
             for field, value in (("n_below", s.n_below), ("p_target", s.pcs), ("n_at", s.n_at),
                                  ("n_above", s.n_above), ("total_n", s.total_n)):
                 out[f"plan_start_{GLUE_KEYS[key]}_{start}_{field}"] = value
+    # the 3+3 of the textbooks' closed forms (escalation-only: the MTD may have three patients), for comparison
+    eo = esc.ThreePlusThree(N_DOSES, variant="escalation-only").exact(SCENARIOS["target_4"]).summary(target=TARGET)
+    out.update(plan_tpt_eo_p_target=eo.pcs, plan_tpt_eo_p_above=eo.select_above, plan_tpt_eo_n_total=eo.total_n,
+               plan_tpt_mtd6_p30=(1 - TARGET) ** 6 + 6 * TARGET * (1 - TARGET) ** 5)
     atd, tpt = operating_characteristics("ATD"), operating_characteristics("3+3")
     out.update(plan_at_n_trials=AT_N_TRIALS, plan_at_saved=summary("3+3").n_below - summary("ATD").n_below,
                plan_at_dose12=float(atd.patients[:2].sum()), plan_tpt_dose12=float(tpt.patients[:2].sum()))

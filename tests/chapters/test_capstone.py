@@ -103,6 +103,15 @@ def test_glued_operating_characteristics_are_the_exact_summaries():
     assert N["cap_alt_tpt_steep_over"] == pytest.approx(100 * s(alt["tpt"], "steep").select_overdose)
     assert N["cap_alt_tpt_animals_pcs"] == pytest.approx(100 * s(alt["tpt"], "animals").pcs)
     assert N["cap_alt_tpt_animals_n"] == pytest.approx(s(alt["tpt"], "animals").total_n)
+    # the 3+3 as protocols write it (six at the MTD); on the animal scenario the correct dose is dose 5 (0.25), declared
+    # by hand with e1 e2 e3 e4 b5 F6: e = (1-p)^3 + 3p(1-p)^5, b = (1-p)^6 + 6p(1-p)^5 and, for the top dose,
+    # F6 = 1 - e6 + (1-p6)^3 {1 - (1-p6)^3 - 3 p6 (1-p6)^2} (tests/test_three_plus_three.py)
+    assert alt["tpt"].variant == "six-at-mtd"
+    p = np.array(chapter.PLAN_SCENARIOS["animals"])
+    e = (1 - p) ** 3 + 3 * p * (1 - p) ** 5
+    f6 = 1 - e[5] + (1 - p[5]) ** 3 * (1 - (1 - p[5]) ** 3 - 3 * p[5] * (1 - p[5]) ** 2)
+    b5 = (1 - p[4]) ** 6 + 6 * p[4] * (1 - p[4]) ** 5
+    assert N["cap_alt_tpt_animals_pcs"] == pytest.approx(100 * e[:4].prod() * b5 * f6, abs=1e-10)
     # what the prose says of them
     assert N["cap_alt_target20_steep_over"] < N["cap_oc_steep_over"] < N["cap_alt_cohort2_steep_over"]
     assert N["cap_alt_target20_animals_pcs"] < N["cap_oc_animals_pcs"]

@@ -3,7 +3,9 @@ independent computation, and the chapter's tables, figures and widget.
 
 Sources of the expected numbers:
 * 3+3 escalation probability (1-p)^3 + 3p(1-p)^5 and the closed-form selection probabilities and mean patients of
-  the escalation-only 3+3 (Storer 1989; Lin & Shih, Biostatistics 2001;2:203), computed by hand below.
+  the escalation-only 3+3 (Storer 1989; Lin & Shih, Biostatistics 2001;2:203), computed by hand below; for the
+  chapter's 3+3, the default with six patients at the declared MTD, the closed form derived by hand in
+  tests/test_three_plus_three.py (written out again below).
 * BOIN boundaries for target 0.3: 0.2364907 / 0.3585195 (R package BOIN 2.7.2,
   ``get.boundary(target = 0.3, ncohort = 10, cohortsize = 3)``); binomial tails with math.comb below.
 * CRM skeleton: dfcrm ``getprior(halfwidth = 0.05, target = 0.30, nu = 3, nlevel = 5)``, whose closed form is
@@ -28,11 +30,30 @@ from dosecourse.i18n import LANGS, t
 
 N = chapter.numbers()
 MID = chapter.SCENARIOS["mid"]
+MID_P = np.array(MID)
 
 
 def escalate(p):
     p = np.asarray(p, dtype=float)
     return (1 - p) ** 3 + 3 * p * (1 - p) ** 5
+
+
+def six_at_mtd(tox):
+    """Selection, P(no MTD) and mean patients per dose of the six-at-MTD 3+3 from dose 1 (by hand).
+
+    Dose j is declared with e_1...e_{j-1} b_j F_{j+1}: b = (1-p)^6 + 6p(1-p)^5 (at most 1 DLT in six) and F_j the
+    probability that a trial that reaches dose j comes back below it, F_j = 1 - e_j + (1-p_j)^3 (1 - c_j) F_{j+1},
+    c = (1-p)^3 + 3p(1-p)^2, F_{K+1} = 1; no MTD with F_1.  Patients at j: e_1...e_{j-1} (3 + 9p(1-p)^2 +
+    3 (1-p_j)^3 F_{j+1}).
+    """
+    p = np.asarray(tox, dtype=float)
+    q = 1 - p
+    e, b, c = escalate(p), q ** 6 + 6 * p * q ** 5, q ** 3 + 3 * p * q ** 2
+    back = np.ones(p.size + 1)
+    for j in range(p.size - 1, -1, -1):
+        back[j] = 1 - e[j] + q[j] ** 3 * (1 - c[j]) * back[j + 1]
+    reach = np.concatenate([[1.0], np.cumprod(e)[:-1]])
+    return reach * b * back[1:], back[0], reach * (3 + 9 * p * q ** 2 + 3 * q ** 3 * back[1:])
 
 
 # ------------------------------------------------------------------------------------------------ definitions
@@ -59,27 +80,45 @@ def test_boin_boundaries():
 
 # ------------------------------------------------------------------------------------------------ results
 def test_three_plus_three_matches_its_closed_form_in_every_scenario():
-    # P(MTD = d) = e_1...e_d (1 - e_{d+1}), P(MTD = K) = e_1...e_K, P(no MTD) = 1 - e_1, and
-    # E[patients at dose j] = e_1...e_{j-1} (3 + 9 p_j (1-p_j)^2).  The engine enumerates the trial instead.
+    # The chapter's 3+3 (six at the MTD): the closed form six_at_mtd above.  The engine enumerates the trial.
     for key, tox in chapter.SCENARIOS.items():
+        sel, none, patients = six_at_mtd(tox)
+        oc = chapter.operating_characteristics(tox, ["3+3"])["3+3"]
+        assert oc.exact and chapter._design("3+3").variant == "six-at-mtd"
+        np.testing.assert_allclose(oc.selection, sel, rtol=0, atol=1e-12)
+        assert abs(oc.no_selection - none) < 1e-12
+        np.testing.assert_allclose(oc.patients, patients, rtol=0, atol=1e-12)
+        assert N[f"cmp_{key}_none_33"] == pytest.approx(100 * none, abs=1e-10)
+        assert N[f"cmp_{key}_meann_33"] == pytest.approx(float(patients.sum()), abs=1e-10)
+
+
+def test_escalation_only_three_plus_three_matches_lin_and_shih():
+    # P(MTD = d) = e_1...e_d (1 - e_{d+1}), P(MTD = K) = e_1...e_K, P(no MTD) = 1 - e_1, and
+    # E[patients at dose j] = e_1...e_{j-1} (3 + 9 p_j (1-p_j)^2) (Lin & Shih 2001), for the variant by name.
+    for tox in chapter.SCENARIOS.values():
         p = np.array(tox)
         e = escalate(p)
         reach = np.concatenate([[1.0], np.cumprod(e)])
-        oc = chapter.operating_characteristics(tox, ["3+3"])["3+3"]
-        assert oc.exact
+        oc = esc.ThreePlusThree(5, variant="escalation-only").exact(tox)
         np.testing.assert_allclose(oc.selection, reach[1:] * np.append(1 - e[1:], 1.0), rtol=0, atol=1e-12)
         assert abs(oc.no_selection - (1 - e[0])) < 1e-12
         np.testing.assert_allclose(oc.patients, reach[:-1] * (3 + 9 * p * (1 - p) ** 2), rtol=0, atol=1e-12)
-        assert N[f"cmp_{key}_none_33"] == pytest.approx(100 * (1 - e[0]), abs=1e-10)
-        assert N[f"cmp_{key}_meann_33"] == pytest.approx(float(oc.patients.sum()), abs=1e-10)
+    e = escalate(MID)
+    assert N["cmp_mid_pcs_33eo"] == pytest.approx(100 * e[0] * e[1] * e[2] * (1 - e[3]), abs=1e-10)
+    assert N["cmp_mid_sod_33eo"] == pytest.approx(100 * e[0] * e[1] * e[2] * e[3], abs=1e-10)
+    assert N["cmp_mid_meann_33eo"] == pytest.approx(float(np.sum(np.concatenate([[1.0], np.cumprod(e)[:-1]])
+                                                                 * (3 + 9 * MID_P * (1 - MID_P) ** 2))), abs=1e-10)
+    # what six at the MTD changes here: less often the correct dose and an overly toxic one, more patients
+    assert N["cmp_mid_pcs_33eo"] > N["cmp_mid_pcs_33"] and N["cmp_mid_sod_33eo"] > N["cmp_mid_sod_33"]
+    assert N["cmp_mid_meann_33eo"] < N["cmp_mid_meann_33"]
 
 
 def test_every_design_is_exact_and_the_chapters_claims_hold():
     for tox in chapter.SCENARIOS.values():
         s = chapter.summaries(tox)
         assert all(v.exact for v in s.values())
-        # N = 30 for BOIN, keyboard and CRM (up to BOIN's rare early stop), fewer than 18 for the 3+3
-        assert all(s[k].total_n > 29.8 for k in ("BOIN", "Keyboard", "CRM")) and s["3+3"].total_n < 18
+        # N = 30 for BOIN, keyboard and CRM (up to BOIN's rare early stop), fewer than 20 for the 3+3
+        assert all(s[k].total_n > 29.8 for k in ("BOIN", "Keyboard", "CRM")) and s["3+3"].total_n < 20
         # the model-assisted and model-based designs select the correct dose far more often than the 3+3
         assert all(s[k].pcs > s["3+3"].pcs + 0.2 for k in ("BOIN", "Keyboard", "CRM"))
         # the CRM selects the correct dose at least as often as BOIN and keyboard ...
@@ -156,8 +195,18 @@ def test_escalation_probabilities():
 def test_exercise_numbers():
     e = escalate(MID)
     assert [N[f"cmp_ex2_e{d}"] for d in range(1, 5)] == pytest.approx(e[:4].tolist(), abs=1e-12)
-    assert N["cmp_ex2_p3"] == pytest.approx(100 * e[0] * e[1] * e[2] * (1 - e[3]), abs=1e-10)
+    # exercise 2 by hand (six at the MTD): b3 = 0.7^6 + 6(0.3)(0.7)^5 = 0.420175; F5 = 1 - e5 + 0.4^3 (1 - c5)
+    # with c5 = 0.4^3 + 3(0.6)(0.4)^2 = 0.352; F4 = 1 - e4 + 0.55^3 (1 - c4) F5 with c4 = 0.55^3 + 3(0.45)(0.55)^2
+    assert N["cmp_ex2_b3"] == pytest.approx(0.420175, abs=1e-12)
+    f5 = 1 - e[4] + 0.4 ** 3 * (1 - 0.352)
+    c4 = 0.55 ** 3 + 3 * 0.45 * 0.55 ** 2
+    f4 = 1 - e[3] + 0.55 ** 3 * (1 - c4) * f5
+    assert N["cmp_ex2_f5"] == pytest.approx(f5, abs=1e-12) and N["cmp_ex2_f4"] == pytest.approx(f4, abs=1e-12)
+    assert N["cmp_ex2_p3"] == pytest.approx(100 * e[0] * e[1] * 0.420175 * f4, abs=1e-10)
     assert N["cmp_ex2_p3"] == pytest.approx(N["cmp_mid_pcs_33"], abs=1e-10)
+    # ... and the escalation-only 3+3 of Lin & Shih, e1 e2 e3 (1 - e4), for comparison
+    assert N["cmp_ex2_p3_eo"] == pytest.approx(100 * e[0] * e[1] * e[2] * (1 - e[3]), abs=1e-10)
+    assert N["cmp_six33_030"] == pytest.approx(0.420175, abs=1e-12)
     # exercise 1: the 3+3 catches up when dose 3 is at 0.20, and drifts to about 0.2
     assert N["cmp_ex1_pcs_33"] > N["cmp_mid_pcs_33"] and N["cmp_ex1_toxsel_33"] < 0.21
     assert N["cmp_ex1_sod_boin"] > N["cmp_mid_sod_boin"] and N["cmp_ex1_sod_crm"] > N["cmp_mid_sod_crm"]
@@ -169,7 +218,7 @@ def test_exercise_numbers():
 
 def test_every_glued_value_is_a_plain_number():
     assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in N.values())
-    assert len(N) == 128
+    assert len(N) == 136
 
 
 # ------------------------------------------------------------------------------------------------ presentation

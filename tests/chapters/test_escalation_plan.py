@@ -4,8 +4,10 @@ closed form or an independent computation, and the chapter's tables, figures and
 Sources of the expected numbers:
 * 3+3 (Storer 1989; Lin & Shih 2001): from a dose with DLT probability p the 3+3 escalates with probability
   e(p) = (1-p)^3 + 3p(1-p)^5 and treats on average 3 + 9p(1-p)^2 patients there.  For the escalation-only
-  variant these give the selection probabilities and mean patients per dose in closed form (written below
-  independently of the package).
+  variant these give the selection probabilities and mean patients per dose in closed form (Lin & Shih 2001);
+  for the chapter's 3+3, the default with six patients at the declared MTD, a closed form derived by hand
+  (tpt_closed_form below, the derivation in tests/test_three_plus_three.py); both written independently of
+  the package.
 * BOIN (Liu & Yuan 2015; R package BOIN 2.7.2 ``get.boundary(target = 0.3, ncohort = 10, cohortsize = 3)``):
   lambda_e = 0.2365, lambda_d = 0.3585; with 3 patients escalate at 0 DLTs, de-escalate at >= 2, eliminate at 3;
   with 6: <= 1, >= 3, >= 4.
@@ -40,7 +42,43 @@ def m(p: float) -> float:
     return 3 + 9 * p * (1 - p) ** 2
 
 
+def b6(p: float) -> float:
+    """At most one DLT in six patients: what the six-at-MTD 3+3 asks of the dose it declares."""
+    return (1 - p) ** 6 + 6 * p * (1 - p) ** 5
+
+
 def tpt_closed_form(tox, start):
+    """Selection probabilities (dose 1 first), P(no MTD) and mean patients per dose of the six-at-MTD 3+3.
+
+    From the start dose s upwards a dose clears as 0/3 (a = (1-p)^3, three patients) or as 1/3 + 0/3 (six);
+    F_j, the probability that a trial that reaches dose j comes back below it, is 1 - e_j + a_j (1 - c_j) F_{j+1}
+    with c = (1-p)^3 + 3p(1-p)^2 (at most one DLT among three added) and F_{K+1} = 1 (a cleared top dose is
+    expanded too).  Dose j >= s is declared with probability R_j b_j F_{j+1} (R_j = e_s ... e_{j-1}) and treats
+    R_j (m_j + 3 a_j F_{j+1}) patients.  Below s the trial arrives with probability F_s and walks down through
+    untried doses: each treats 3 + 3 c_j patients and is declared with probability b_j.
+    """
+    k = len(tox)
+    p = np.asarray(tox, float)
+    q = 1 - p
+    a, c, es, bs = q ** 3, q ** 3 + 3 * p * q ** 2, e(p), b6(p)
+    back = np.ones(k + 1)
+    for j in range(k - 1, start - 2, -1):
+        back[j] = 1 - es[j] + a[j] * (1 - c[j]) * back[j + 1]
+    sel, patients = np.zeros(k), np.zeros(k)
+    reach = 1.0
+    for j in range(start - 1, k):
+        sel[j] = reach * bs[j] * back[j + 1]
+        patients[j] = reach * (m(p[j]) + 3 * a[j] * back[j + 1])
+        reach *= es[j]
+    down = back[start - 1]
+    for j in range(start - 2, -1, -1):
+        sel[j] = down * bs[j]
+        patients[j] = down * (3 + 3 * c[j])
+        down *= 1 - bs[j]
+    return sel, down, patients
+
+
+def tpt_closed_form_escalation_only(tox, start):
     """Selection probabilities (dose 1 first), P(no MTD) and mean patients per dose of the escalation-only 3+3.
 
     From the start dose s upwards the trial climbs while doses clear; the first too-toxic dose j > s makes j - 1
@@ -69,8 +107,13 @@ def test_decision_table_numbers():
     # 3+3: P(escalate | p = 0.3) = 0.7^3 + 3(0.3)(0.7)^5 = 0.343 + 0.151263 = 0.494263.
     assert abs(N["plan_tpt_escalate_p30"] - (0.7 ** 3 + 3 * 0.3 * 0.7 ** 5)) < 1e-12
     assert abs(N["plan_tpt_escalate_p30"] - 0.494263) < 1e-6
-    # the same number from the engine's enumeration of a one-dose 3+3 trial
-    assert esc.ThreePlusThree(1).exact([0.3]).selection[0] == pytest.approx(N["plan_tpt_escalate_p30"], abs=1e-12)
+    # the same number from the engine's enumeration of a one-dose escalation-only 3+3 trial
+    assert esc.ThreePlusThree(1, variant="escalation-only").exact([0.3]).selection[0] == pytest.approx(
+        N["plan_tpt_escalate_p30"], abs=1e-12)
+    # six at the MTD: at most 1 DLT in 6 at p = 0.3, 0.7^6 + 6(0.3)(0.7)^5 = 0.117649 + 0.302526 = 0.420175,
+    # which is also what the default 3+3 declares a one-dose trial's dose with
+    assert N["plan_tpt_mtd6_p30"] == pytest.approx(0.420175, abs=1e-12)
+    assert esc.ThreePlusThree(1).exact([0.3]).selection[0] == pytest.approx(N["plan_tpt_mtd6_p30"], abs=1e-12)
     # BOIN, target 0.3, phi1 = 0.18, phi2 = 0.42 (Liu & Yuan 2015): lambda_e = 0.2365, lambda_d = 0.3585.
     lam_e = log(0.82 / 0.7) / log(0.3 * 0.82 / (0.18 * 0.7))
     lam_d = log(0.7 / 0.58) / log(0.42 * 0.7 / (0.3 * 0.58))
@@ -90,8 +133,8 @@ def test_the_chapters_designs_are_the_factorys():
     assert esc.make_design("CRM", 5, 0.3).skeleton[2] == pytest.approx(0.3)
     crm = chapter.operating_characteristics("CRM")
     assert crm.exact and chapter._design("CRM", 1).max_n == 30
-    assert chapter._design("3+3", 1) == esc.ThreePlusThree(5)
-    assert chapter._design("ATD", 1) == esc.AcceleratedTitration(5)
+    assert chapter._design("3+3", 1) == esc.ThreePlusThree(5, variant="six-at-mtd")
+    assert chapter._design("ATD", 1) == esc.AcceleratedTitration(5, variant="six-at-mtd")   # the same 3+3
 
 
 # ------------------------------------------------------------------------------------------------ pathways
@@ -99,9 +142,12 @@ def test_pathway_rows_discussed_in_the_text():
     tpt, boin, crm = (esc.make_design(k, 5, 0.3) for k in ("3+3", "BOIN", "CRM"))
     paths = chapter.first_two_cohorts(lang="en")
     assert N["plan_n_pathways"] == len(paths) == 16
-    # 0/3 at dose 1, then 2/3 at dose 2: the 3+3 stops (MTD dose 1); BOIN (2/3 = 0.67 > 0.3585) and CRM go back to 1.
+    # 0/3 at dose 1, then 2/3 at dose 2: the 3+3 goes back to dose 1 to complete it to six (the escalation-only
+    # 3+3 would stop with dose 1 as MTD); BOIN (2/3 = 0.67 > 0.3585) and CRM go back to 1 as well.
     data = esc.TrialData([3, 3, 0, 0, 0], [0, 2, 0, 0, 0], current=2, last_cohort=(3, 2))
-    assert tpt.next_dose(data).dose == esc.NO_DOSE and tpt.select(data) == 1
+    assert tpt.next_dose(data).dose == 1 and tpt.next_dose(data).action == "de-escalate"
+    only = esc.ThreePlusThree(5, variant="escalation-only")
+    assert only.next_dose(data).dose == esc.NO_DOSE and only.select(data) == 1
     assert boin.next_dose(data).dose == 1 and crm.next_dose(data).dose == 1
     # 1/3 then 1/3 at dose 1: 2/6 stops the 3+3 with no MTD; for BOIN 0.236 < 2/6 = 0.333 <= 0.3585: stay.
     assert tpt.next_dose("1NTN 1NTN").dose == esc.NO_DOSE and tpt.select("1NTN 1NTN") == esc.NO_DOSE
@@ -110,7 +156,7 @@ def test_pathway_rows_discussed_in_the_text():
     assert tpt.next_dose("1TTT").dose == esc.NO_DOSE and boin.next_dose("1TTT").dose == esc.NO_DOSE
     assert crm.next_dose("1TTT").dose == 1 and paths["CRM"].iloc[12:].tolist() == ["1 → 1"] * 4
     table = paths.set_index(["Cohort 1 DLTs", "Cohort 2 DLTs"])
-    assert table.loc[("0/3", "2/3")].tolist() == ["2 → stop", "2 → 1", "2 → 1"]
+    assert table.loc[("0/3", "2/3")].tolist() == ["2 → 1", "2 → 1", "2 → 1"]
     assert table.loc[("3/3", "0/3")].tolist() == ["stopped after cohort 1"] * 2 + ["1 → 1"]
 
 
@@ -139,12 +185,24 @@ def test_first_two_cohorts_refuses_bad_arguments(kwargs, message):
 
 # ------------------------------------------------------------------------------------------------ what the plan does
 def test_operating_characteristics_on_the_default_scenario():
-    # 3+3 from dose 1 in closed form: e(p) clears a dose, and a dose that is reached treats m(p) = 3 + 9p(1-p)^2
-    # patients on average; dose 4 is the MTD when doses 1-4 clear and 5 does not.
-    es, ms = [e(p) for p in TOX], [m(p) for p in TOX]
-    assert abs(N["plan_p_target_tpt"] - es[0] * es[1] * es[2] * es[3] * (1 - es[4])) < 1e-12
-    assert abs(N["plan_n_below_tpt"] - (ms[0] + es[0] * ms[1] + es[0] * es[1] * ms[2])) < 1e-12
-    assert abs(N["plan_tpt_p_dose3"] - es[0] * es[1] * es[2] * (1 - es[3])) < 1e-12
+    # 3+3 (six at the MTD) from dose 1, by hand: dose 4 is the MTD when doses 1-3 clear (e1 e2 e3), dose 4 has at
+    # most 1 DLT in its six (b4) and the trial comes back from dose 5 (F5 = 1 - e5 + a5 (1 - c5): dose 5 fails, or
+    # clears in 3 and its three added patients have 2 or more DLTs).
+    es, q = [e(p) for p in TOX], [1 - p for p in TOX]
+    f5 = 1 - es[4] + q[4] ** 3 * (1 - q[4] ** 3 - 3 * TOX[4] * q[4] ** 2)
+    f4 = 1 - es[3] + q[3] ** 3 * (1 - q[3] ** 3 - 3 * TOX[3] * q[3] ** 2) * f5
+    assert abs(N["plan_p_target_tpt"] - es[0] * es[1] * es[2] * b6(TOX[3]) * f5) < 1e-12
+    assert abs(N["plan_tpt_p_dose3"] - es[0] * es[1] * b6(TOX[2]) * f4) < 1e-12
+    sel, _, patients = tpt_closed_form(TOX, 1)
+    assert abs(N["plan_n_below_tpt"] - patients[:3].sum()) < 1e-12
+    # what six at the MTD changes: the escalation-only 3+3 (Lin & Shih's closed form) selects dose 4 with
+    # e1 e2 e3 e4 (1 - e5), treats fewer patients and selects dose 5 more often
+    assert abs(N["plan_tpt_eo_p_target"] - es[0] * es[1] * es[2] * es[3] * (1 - es[4])) < 1e-12
+    assert abs(N["plan_tpt_eo_p_above"] - np.prod(es)) < 1e-12
+    _, _, eo_patients = tpt_closed_form_escalation_only(TOX, 1)
+    assert abs(N["plan_tpt_eo_n_total"] - eo_patients.sum()) < 1e-12
+    assert N["plan_tpt_eo_p_target"] > N["plan_p_target_tpt"] and N["plan_tpt_eo_n_total"] < N["plan_n_total_tpt"]
+    assert N["plan_tpt_eo_p_above"] > N["plan_p_above_tpt"]
     # every design is exact (the CRM too), and the correct dose of the scenario is dose 4 (true DLT rate 0.30)
     for key in chapter.DESIGNS:
         s = chapter.summary(key)
@@ -180,13 +238,30 @@ def test_three_plus_three_matches_closed_form(start):
     np.testing.assert_allclose(oc.patients, patients, atol=1e-12)
 
 
+@pytest.mark.parametrize("start", [1, 3])
+def test_escalation_only_three_plus_three_matches_its_closed_form(start):
+    oc = esc.ThreePlusThree(5, start_dose=start, variant="escalation-only").exact(TOX)
+    sel, none, patients = tpt_closed_form_escalation_only(TOX, start)
+    np.testing.assert_allclose(oc.selection, sel, atol=1e-12)
+    assert oc.no_selection == pytest.approx(none, abs=1e-12)
+    np.testing.assert_allclose(oc.patients, patients, atol=1e-12)
+
+
 def test_start_dose_numbers():
     es, ms = [e(p) for p in TOX], [m(p) for p in TOX]
-    # 3+3 from dose 3: dose 3 is always treated; dose 2 only if dose 3 fails, dose 1 only if doses 3 and 2 fail;
-    # dose 4 is the MTD when doses 3 and 4 clear and dose 5 does not.
-    below = ms[2] + (1 - es[2]) * ms[1] + (1 - es[2]) * (1 - es[1]) * ms[0]
+    # 3+3 from dose 3: dose 3 is always treated (m3, plus three more if it cleared in 3 and the trial comes back,
+    # 3 a3 F4); the trial comes below it with F3, then dose 2 treats 3 + 3 c2 and dose 1, reached if dose 2 has
+    # 2 or more DLTs in its six (1 - b2), 3 + 3 c1; dose 4 is the MTD when dose 3 clears, dose 4 has at most 1/6
+    # and the trial comes back from dose 5.
+    q = [1 - p for p in TOX]
+    a = [x ** 3 for x in q]
+    c = [q[j] ** 3 + 3 * TOX[j] * q[j] ** 2 for j in range(5)]
+    f5 = 1 - es[4] + a[4] * (1 - c[4])
+    f4 = 1 - es[3] + a[3] * (1 - c[3]) * f5
+    f3 = 1 - es[2] + a[2] * (1 - c[2]) * f4
+    below = ms[2] + 3 * a[2] * f4 + f3 * (3 + 3 * c[1]) + f3 * (1 - b6(TOX[1])) * (3 + 3 * c[0])
     assert abs(N["plan_start_tpt_3_n_below"] - below) < 1e-12
-    assert abs(N["plan_start_tpt_3_p_target"] - es[2] * es[3] * (1 - es[4])) < 1e-12
+    assert abs(N["plan_start_tpt_3_p_target"] - es[2] * b6(TOX[3]) * f5) < 1e-12
     # Starting closer to the target dose treats fewer patients below it, in every design.
     for k in ("tpt", "boin", "crm"):
         assert N[f"plan_start_{k}_3_n_below"] < N[f"plan_start_{k}_1_n_below"]
@@ -213,6 +288,9 @@ def test_accelerated_titration_numbers():
     assert N["plan_p_above_atd"] > N["plan_p_above_tpt"]
     assert N["plan_at_saved"] == pytest.approx(N["plan_n_below_tpt"] - N["plan_n_below_atd"], abs=1e-12)
     assert N["plan_at_dose12"] == pytest.approx(atd.patients[:2].sum()) and N["plan_at_dose12"] < N["plan_tpt_dose12"]
+    # the comparison is with the same 3+3 accelerated titration ends in (six patients at the MTD)
+    assert chapter._design("ATD", 1).variant == chapter._design("3+3", 1).variant == "six-at-mtd"
+    assert N["plan_tpt_dose12"] == pytest.approx(tpt_closed_form(TOX, 1)[2][:2].sum(), abs=1e-12)
 
 
 def test_sentinel_numbers():
@@ -225,12 +303,18 @@ def test_sentinel_numbers():
 
 def test_exercise_numbers():
     # Closed form as above, for the true DLT rates 0.05, 0.12, 0.30, 0.45, 0.60 (target dose 3).
+    # By hand as in the solution: dose 3 is selected from dose 1 with e1 e2 b3 F4, from dose 2 with e2 b3 F4.
     t3 = chapter.SCENARIOS["target_3"]
-    e3, m3 = [e(p) for p in t3], [m(p) for p in t3]
-    assert abs(N["plan_ex2_1_p_target"] - e3[0] * e3[1] * e3[2] * (1 - e3[3])) < 1e-12
-    assert abs(N["plan_ex2_2_p_target"] - e3[1] * e3[2] * (1 - e3[3])) < 1e-12
-    assert abs(N["plan_ex2_1_n_below"] - (m3[0] + e3[0] * m3[1])) < 1e-12
-    assert abs(N["plan_ex2_2_n_below"] - (m3[1] + (1 - e3[1]) * m3[0])) < 1e-12
+    e3, m3, q3 = [e(p) for p in t3], [m(p) for p in t3], [1 - p for p in t3]
+    a3 = [x ** 3 for x in q3]
+    c3 = [q3[j] ** 3 + 3 * t3[j] * q3[j] ** 2 for j in range(5)]
+    f = {6: 1.0}
+    for j in (5, 4, 3, 2):
+        f[j] = 1 - e3[j - 1] + a3[j - 1] * (1 - c3[j - 1]) * f[j + 1]
+    assert abs(N["plan_ex2_1_p_target"] - e3[0] * e3[1] * b6(t3[2]) * f[4]) < 1e-12
+    assert abs(N["plan_ex2_2_p_target"] - e3[1] * b6(t3[2]) * f[4]) < 1e-12
+    assert abs(N["plan_ex2_1_n_below"] - (m3[0] + 3 * a3[0] * f[2] + e3[0] * (m3[1] + 3 * a3[1] * f[3]))) < 1e-12
+    assert abs(N["plan_ex2_2_n_below"] - (m3[1] + 3 * a3[1] * f[3] + f[2] * (3 + 3 * c3[0]))) < 1e-12
     sel, _, patients = tpt_closed_form(t3, 2)
     assert N["plan_ex2_2_total_n"] == pytest.approx(patients.sum(), abs=1e-12)
 
