@@ -42,6 +42,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (r"‹=|›=", "≤ / ≥", "inequalities"),
     (r"劑量反應", "劑量-反應 (as 暴露-反應)", "dose-response"),
     (r"生物學最佳劑量", "最佳生物劑量（OBD）", "optimal biological dose"),
+    (r"遲發毒性", "遲發性毒性", "late-onset toxicity"),
 )
 """The terminology rules, checked on every Chinese page, label and glossary entry."""
 
@@ -101,10 +102,12 @@ def test_chinese_uses_the_canonical_form(pattern, canonical, concept):
 
 def test_the_rules_catch_what_they_are_for():
     samples = {"模型導向設計": 0, "以模型為基礎": 1, "模型輔助方法": 2, "雙曲線模型": 3, "目標 DLT 比率": 4,
-               "DLT 率": 4, "試驗方案": 9, "真相": 12, "收錄癌症病人": 13, "高出 3 倍": 16}
+               "DLT 率": 4, "試驗方案": 9, "真相": 12, "收錄癌症病人": 13, "高出 3 倍": 16,
+               "更多遲發毒性": 22}
     for text, index in samples.items():
         assert re.search(RULES[index][0], text), text
-    for fine in ("模型輔助的區間設計", "DLT 發生率", "DLT 機率", "DoseFinding 收錄了一個資料集", "高出超過差距門檻"):
+    for fine in ("模型輔助的區間設計", "DLT 發生率", "DLT 機率", "DoseFinding 收錄了一個資料集", "高出超過差距門檻",
+                 "遲發性毒性"):
         assert not any(re.search(rule[0], fine) for rule in RULES), fine
 
 
