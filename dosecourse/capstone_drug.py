@@ -44,6 +44,7 @@ from types import MappingProxyType
 
 import numpy as np
 import statsmodels.api as sm
+from scipy.special import expit, logit
 
 from . import _validate
 from . import escalation as esc
@@ -74,14 +75,6 @@ MAX_PATIENTS_PER_PART = 2_000
 """Largest number of patients one part of the programme may simulate."""
 
 _GH = 48  # Gauss-Hermite nodes per dimension of the true expectations
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _logit(p: float) -> float:
-    return math.log(p / (1.0 - p))
 
 
 def _broadcast(**arrays: np.ndarray) -> None:
@@ -226,7 +219,7 @@ class TrueModel:
         s = _validate.real_array(sickness, "sickness")
         _broadcast(auc=a, sickness=s)
         share = a ** self.hill / (self.auc50 ** self.hill + a ** self.hill)
-        return share * _expit(_logit(self.response_max) - self.sickness_on_response * s)
+        return share * expit(logit(self.response_max) - self.sickness_on_response * s)
 
     def p_dlt(self, auc: float | np.ndarray) -> np.ndarray:
         """True probability of a DLT in cycle 1 at exposure ``auc`` (mg·h/L).
@@ -242,8 +235,8 @@ class TrueModel:
         """
         a = _validate.real_array(auc, "auc", minimum=0.0)
         with np.errstate(divide="ignore"):
-            eta = _logit(self.dlt_ref) + self.dlt_slope * np.log(a / self.auc_ref)
-        return _expit(eta)
+            eta = logit(self.dlt_ref) + self.dlt_slope * np.log(a / self.auc_ref)
+        return expit(eta)
 
     def p_toxicity(self, auc: float | np.ndarray) -> np.ndarray:
         """True probability of intolerable toxicity within :attr:`tox_cycles` cycles, :math:`1 - (1 - q)^c`.
