@@ -3520,13 +3520,17 @@ class _BatchProfile:
         a = np.einsum("ij,ij->i", rz, ry)
         return ryy - a * a / np.where(b > 0, b, np.inf)
 
-    def grid(self, nodes: np.ndarray) -> np.ndarray:
-        """RSS of every replicate at every node, ``(B, G)``."""
+    def best_node(self, nodes: np.ndarray) -> np.ndarray:
+        """Index of the node with the smallest RSS for every replicate, ``(B,)``.
+
+        The RSS at a node is :math:`y\\cdot y - (z\\cdot y)^2/(z\\cdot z)`, so the best node has the largest
+        :math:`|z\\cdot y|/\\lVert z\\rVert`: one product of the replicates with the normalised node curves.
+        """
         rz = self._white(_standard_batch(self.model, self.doses, nodes, self.scal))
         rz = rz - np.outer(rz @ self.u, self.u)
-        b = np.einsum("ij,ij->i", rz, rz)
-        a = self.ry @ rz.T
-        return self.ryy[:, None] - a * a / np.where(b > 0, b, np.inf)[None, :]
+        norm = np.sqrt(np.einsum("ij,ij->i", rz, rz))
+        rz = rz / np.where(norm > 0, norm, np.inf)[:, None]  # a flat curve explains nothing
+        return np.argmax(np.abs(self.ry @ rz.T), axis=1)
 
 
 def _compass(prof: _BatchProfile, theta: np.ndarray, best: np.ndarray, lo_b: np.ndarray, hi_b: np.ndarray,
@@ -3590,12 +3594,112 @@ def _batch_minimise_2d(prof: _BatchProfile, theta: np.ndarray, bnds: np.ndarray)
     return theta
 
 
+def _sigemax_terms(prof: _BatchProfile, log_dose: np.ndarray, c: np.ndarray, h: np.ndarray,
+                   rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Profile RSS of the sigEmax model, its gradient and its Hessian in :math:`(c, h)`, :math:`c = \\log ED_{50}`.
+
+    With :math:`f_i = 1/(1 + e^{-h(\\log d_i - c)})` (0 at placebo), :math:`z = P W f` (whitened, intercept
+    projected out), :math:`a = z\\cdot y` and :math:`b = z\\cdot z`, the profile RSS is
+    :math:`R = y\\cdot y - a^2/b`; its derivatives follow from those of :math:`f` by the quotient rule
+    (:math:`a_k = z_k\\cdot y`, :math:`b_k = 2z\\cdot z_k`, :math:`b_{kl} = 2(z_k\\cdot z_l + z\\cdot z_{kl})`).
+    Replicate ``rows[i]`` is evaluated at ``(c[i], h[i])``; returns ``R`` (B,), gradient (B, 2), Hessian (B, 2, 2).
+    """
+    x = log_dose[None, :] - c[:, None]
+    placebo = ~np.isfinite(x)
+    x = np.where(placebo, 0.0, x)
+    with np.errstate(over="ignore"):
+        f = np.where(placebo, 0.0, 1.0 / (1.0 + np.exp(-h[:, None] * x)))
+    s = f * (1.0 - f)
+    t = (1.0 - 2.0 * f) * s
+    hh = h[:, None]
+    parts = []  # f, f_c, f_h, f_cc, f_ch, f_hh, each whitened with the intercept projected out
+    for g in (f, -hh * s, s * x, hh * hh * t, -s - hh * t * x, t * x * x):
+        z = prof._white(g)
+        parts.append(z - np.outer(z @ prof.u, prof.u))
+    z, z1, z2, z11, z12, z22 = parts
+    y = prof.ry[rows]
+
+    def dot(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        return np.einsum("ij,ij->i", p, q)
+
+    a, b = dot(z, y), dot(z, z)
+    b = np.where(b > 0, b, np.inf)  # a flat curve explains nothing, as in _BatchProfile.rss
+    ak = (dot(z1, y), dot(z2, y))
+    bk = (2 * dot(z, z1), 2 * dot(z, z2))
+    R = prof.ryy[rows] - a * a / b
+    grad = np.column_stack([-(2 * a * ak[k] / b - a * a * bk[k] / b ** 2) for k in range(2)])
+    hess = np.empty((rows.size, 2, 2))
+    for k, m, zk, zm, zkm in ((0, 0, z1, z1, z11), (0, 1, z1, z2, z12), (1, 1, z2, z2, z22)):
+        bkm = 2 * (dot(zk, zm) + dot(z, zkm))
+        q = (2 * ak[k] * ak[m] / b + 2 * a * dot(zkm, y) / b - 2 * a * (ak[k] * bk[m] + ak[m] * bk[k]) / b ** 2
+             - a * a * bkm / b ** 2 + 2 * a * a * bk[k] * bk[m] / b ** 3)
+        hess[:, k, m] = hess[:, m, k] = -q
+    return R, grad, hess
+
+
+def _batch_newton_sigemax(prof: _BatchProfile, theta: np.ndarray, bnds: np.ndarray,
+                          max_iter: int = 100) -> np.ndarray:
+    """Minimise the sigEmax profile RSS for every replicate at once by a damped Newton method.
+
+    In :math:`(\\log ED_{50}, h)`, where the model is a logistic curve in log dose, from ``theta`` (B, 2) (the best
+    lattice point).  Each step solves the Newton equations in the Hessian's diagonal scaling, shifted by its most
+    negative eigenvalue (so that a saddle or a curved valley gives a descent step along the negative curvature)
+    plus a Levenberg-Marquardt damping that falls after a step that lowers the RSS and rises after one that does
+    not; a coordinate at a bound whose gradient points outwards stays there; the step is projected on the bounds.
+    A replicate stops when its proposed step is below 1e-11 of the bounds' span or its damping exceeds 1e12.
+
+    It replaced, for this model, the general search of :func:`_batch_minimise_2d` (five times slower): on the
+    10,553 sigEmax fits of the MCP-Mod chapter's simulated trials it reached a lower RSS in 13 and a higher one
+    in none (by more than 6e-15); ``tests/test_dose_response.py`` checks that it is never worse and that it
+    stops at a first-order point.
+    """
+    with np.errstate(divide="ignore"):
+        log_dose = np.log(prof.doses)
+    lo = np.array([math.log(bnds[0, 0]), bnds[1, 0]])
+    hi = np.array([math.log(bnds[0, 1]), bnds[1, 1]])
+    span = hi - lo
+    p = np.column_stack([np.log(theta[:, 0]), theta[:, 1]])
+    B = p.shape[0]
+    lam = np.full(B, 1e-3)
+    active = np.arange(B)
+    best, g, H = _sigemax_terms(prof, log_dose, p[:, 0], p[:, 1], active)
+    for _ in range(max_iter):
+        if active.size == 0:
+            break
+        pa = p[active]
+        free = ~(((pa <= lo) & (g > 0)) | ((pa >= hi) & (g < 0)))
+        scale = 1.0 / np.sqrt(np.abs(H[:, [0, 1], [0, 1]]) + 1e-300)
+        h11 = np.where(free[:, 0], H[:, 0, 0] * scale[:, 0] ** 2, 1.0)
+        h22 = np.where(free[:, 1], H[:, 1, 1] * scale[:, 1] ** 2, 1.0)
+        h12 = np.where(free.all(axis=1), H[:, 0, 1] * scale[:, 0] * scale[:, 1], 0.0)
+        gs = np.where(free, g * scale, 0.0)
+        smallest = 0.5 * (h11 + h22) - np.sqrt(0.25 * (h11 - h22) ** 2 + h12 * h12)
+        shift = np.maximum(0.0, -smallest) + lam[active]
+        a11, a22 = h11 + shift, h22 + shift
+        det = a11 * a22 - h12 * h12
+        step = -np.column_stack([a22 * gs[:, 0] - h12 * gs[:, 1], a11 * gs[:, 1] - h12 * gs[:, 0]]) \
+            / det[:, None] * scale
+        trial = np.clip(pa + step, lo, hi)
+        r_t, g_t, H_t = _sigemax_terms(prof, log_dose, trial[:, 0], trial[:, 1], active)
+        better = r_t < best[active]
+        moved = np.max(np.abs(trial - pa) / span, axis=1)
+        p[active[better]], best[active[better]] = trial[better], r_t[better]
+        lam[active] = np.where(better, np.maximum(lam[active] * 0.2, 1e-10), lam[active] * 8.0)
+        g = np.where(better[:, None], g_t, g)
+        H = np.where(better[:, None, None], H_t, H)
+        keep = (moved > 1e-11) & (lam[active] < 1e12)
+        active, g, H = active[keep], g[keep], H[keep]
+    return np.column_stack([np.exp(p[:, 0]), p[:, 1]])
+
+
 def _batch_fit(model: str, doses: np.ndarray, Y: np.ndarray, wh: np.ndarray, bnds: np.ndarray | None,
                off: float | None, scal: float | None) -> tuple[np.ndarray, np.ndarray]:
     """Fits of ``model`` to every row of ``Y`` in the metric ``wh``: parameters (B, p) and gRSS (B,).
 
     The same grid as :func:`fit_model`, then, per replicate and vectorised across replicates, a golden-section
-    search on the grid cell (one nonlinear parameter) or a compass search with halving steps (two).
+    search on the grid cell (one nonlinear parameter), a damped Newton method (sigEmax,
+    :func:`_batch_newton_sigemax`) or a compass search with Newton steps (the other two-parameter models,
+    :func:`_batch_minimise_2d`).
     """
     B, k = Y.shape
     if model in LINEAR_MODELS:
@@ -3612,7 +3716,7 @@ def _batch_fit(model: str, doses: np.ndarray, Y: np.ndarray, wh: np.ndarray, bnd
     if model in ("emax", "exponential"):
         lo, hi = float(bnds[0]), float(bnds[1])
         nodes = lo + (2 * np.arange(1, _GRID_1D + 1) - 1) / (2 * _GRID_1D) * (hi - lo)
-        start = nodes[np.argmin(prof.grid(nodes[:, None]), axis=1)]
+        start = nodes[prof.best_node(nodes[:, None])]
         dif = (hi - lo) / _GRID_1D
         a, b = np.maximum(start - 1.1 * dif, lo), np.minimum(start + 1.1 * dif, hi)
         g = (math.sqrt(5) - 1) / 2
@@ -3631,8 +3735,9 @@ def _batch_fit(model: str, doses: np.ndarray, Y: np.ndarray, wh: np.ndarray, bnd
         theta = (0.5 * (a + b))[:, None]
     else:
         nodes = _glp_grid(bnds, _BOOT_GRID_2D)
-        theta = nodes[np.argmin(prof.grid(nodes), axis=1)].copy()
-        theta = _batch_minimise_2d(prof, theta, bnds)
+        theta = nodes[prof.best_node(nodes)].copy()
+        theta = _batch_newton_sigemax(prof, theta, bnds) if model == "sigEmax" else \
+            _batch_minimise_2d(prof, theta, bnds)
     f0 = _standard_batch(model, doses, theta, scal)  # (B, k)
     # linear parameters per replicate: weighted regression of Y on (1, f0) in the metric wh
     X1 = np.broadcast_to(wh @ np.ones(k), (B, k))

@@ -882,6 +882,59 @@ def test_bootstrap_refits_agree_with_fit_model():
             close(par, np.stack([f.coefs for f in ref]), 1e-6)
 
 
+def _sigemax_replicates(n_rows: int, seed: int):
+    """Trial-like replicates of the IBS planning design (four doses and placebo, 60 per arm) under several true
+    shapes, with the profile of their sigEmax fits; the start is the best lattice point, as in _batch_fit."""
+    doses = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+    truths = np.array([[0, 0.05, 0.10, 0.15, 0.20], [0, 0.24, 0.29, 0.31, 0.32], [0, 0.02, 0.12, 0.26, 0.30],
+                       [0, 0.0, 0.0, 0.3, 0.3], [0, 0.0, 0.0, 0.0, 0.0]])
+    gen = np.random.default_rng(seed)
+    mu = truths[np.arange(n_rows) % len(truths)]
+    Y = mu + 0.76 / math.sqrt(60) * gen.standard_normal((n_rows, 5))
+    wh = np.diag(np.full(5, math.sqrt(60)))
+    bnds = dr._bounds_for("sigEmax", None, 4.0)
+    prof = dr._BatchProfile("sigEmax", doses, Y, wh, None)
+    nodes = dr._glp_grid(bnds, dr._BOOT_GRID_2D)
+    return prof, nodes[prof.best_node(nodes)].copy(), bnds
+
+
+def test_sigemax_profile_derivatives_match_finite_differences():
+    prof, start, _ = _sigemax_replicates(40, seed=8)
+    log_dose = np.log(np.where(prof.doses > 0, prof.doses, np.nan))
+    log_dose[prof.doses == 0] = -np.inf
+    rows = np.arange(40)
+    gen = np.random.default_rng(9)
+    c, h = gen.uniform(-3.0, 1.5, 40), gen.uniform(0.5, 10.0, 40)
+    R, g, H = dr._sigemax_terms(prof, log_dose, c, h, rows)
+    close(R, prof.rss(np.column_stack([np.exp(c), h]), rows), 1e-12)
+    e = 1e-6
+    for k, (dc, dh) in enumerate(((e, 0.0), (0.0, e))):
+        up = dr._sigemax_terms(prof, log_dose, c + dc, h + dh, rows)
+        down = dr._sigemax_terms(prof, log_dose, c - dc, h - dh, rows)
+        scale = 1.0 + np.abs(H).max(axis=(1, 2))
+        assert np.all(np.abs((up[0] - down[0]) / (2 * e) - g[:, k]) <= 1e-5 * (1 + np.abs(g[:, k])))
+        assert np.all(np.abs((up[1] - down[1]) / (2 * e) - H[:, :, k]).max(axis=1) <= 1e-4 * scale)
+
+
+def test_sigemax_newton_is_never_worse_than_the_compass_search_and_stops_at_a_stationary_point():
+    prof, start, bnds = _sigemax_replicates(1500, seed=2026)
+    newton = dr._batch_newton_sigemax(prof, start.copy(), bnds)
+    compass = dr._batch_minimise_2d(prof, start.copy(), bnds)  # the general two-parameter search
+    r_new, r_old = prof.rss(newton), prof.rss(compass)
+    assert np.all(r_new <= r_old + 1e-12 * (1 + r_old))
+    # first-order conditions in (log ED50, h): zero gradient, or a bound with the gradient pointing outwards
+    lo, hi = np.log(bnds[0]), bnds[1]
+    p = np.column_stack([np.log(newton[:, 0]), newton[:, 1]])
+    log_dose = np.log(np.where(prof.doses > 0, prof.doses, np.nan))
+    log_dose[prof.doses == 0] = -np.inf
+    _, g, H = dr._sigemax_terms(prof, log_dose, p[:, 0], p[:, 1], np.arange(p.shape[0]))
+    at_lower = np.isclose(p, np.array([lo[0], hi[0]]), rtol=0, atol=1e-9) & (g > 0)
+    at_upper = np.isclose(p, np.array([lo[1], hi[1]]), rtol=0, atol=1e-9) & (g < 0)
+    free = ~(at_lower | at_upper)
+    curvature = np.sqrt(np.abs(H[:, [0, 1], [0, 1]])) + 1e-300
+    assert np.mean(np.all(np.abs(np.where(free, g, 0.0)) / curvature <= 1e-5, axis=1)) >= 0.995
+
+
 # ============================================================================================================
 # Properties
 # ============================================================================================================
