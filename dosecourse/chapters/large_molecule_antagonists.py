@@ -40,7 +40,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator
 
 from .. import _validate, poppk
 from .. import pd as pdm
@@ -449,6 +449,9 @@ def course_figure(dose: float = DEFAULT_DOSE, tau: float = DEFAULT_INTERVAL, lan
     ax_c.text(HORIZON_DAYS, PARAMS.kd, t("lma_kd_text", lang, kd=_fmt(PARAMS.kd)), ha="right", va="bottom",
               color=style.GREY_DARK, fontsize=style.SMALL_SIZE)
     ax_c.set_yscale("log")
+    # minor ticks at 2 and 5 of each decade: a low dose spans six decades, and eight minor ticks a decade are
+    # each an artist to draw (the widget's redraw budget)
+    ax_c.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
     ax_c.set_ylim(min(PARAMS.kd, float(p.drug_free.min())) / 3, float(p.drug_total.max()) * 3)
     ax_c.set_ylabel(t("lma_conc_axis", lang))
     ax_o.plot(p.time, 100 * p.occupancy, color=style.GREEN, lw=2.0, label=t("lma_occ_label", lang))
@@ -602,6 +605,14 @@ def _widget_alt(lang: str, values: Mapping) -> str:
              last=f"{100 * c.last_trough:.1f}", nm=_fmt(float(c.trough_total[-1])), kd=_fmt(PARAMS.kd))
 
 
+def _prepare() -> None:
+    """Every course the two menus can reach (6 doses x 3 intervals, 0.6 s when the widget opens), so that a redraw
+    only draws."""
+    for dose in DOSE_LEVELS:
+        for tau in INTERVALS:
+            course(dose, tau)
+
+
 widget = LiveWidget(
     "large_molecule_antagonists",
     controls=(
@@ -613,6 +624,7 @@ widget = LiveWidget(
     parts=(Part(_widget_text, ("dose", "tau")),
            Part(_widget_figure, ("dose", "tau"), alt=_widget_alt)),
     columns=2,
+    prepare=_prepare,
 )
 """:func:`course` from the dose and the dosing interval; :func:`summary_text` and :func:`course_figure` out.  On the
 site: 6 doses x 3 intervals = 18 states per output."""
