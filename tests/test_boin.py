@@ -121,8 +121,8 @@ def test_decision_table_is_r_shaped(target):
                                  "De-escalate if # of DLT >=", "Eliminate if # of DLT >="]
     assert str(frame.dtypes.iloc[0]) == "Int64"
     zh = esc.BOIN(target, 4, cohort_size=3, n_cohorts=4).decision_table(lang="zh-tw")
-    assert list(zh.index) == ["已治療病人數", "升高劑量：DLT 數 <=", "降低劑量：DLT 數 >=",
-                              "排除劑量：DLT 數 >="]
+    assert list(zh.index) == ["已治療病人數", "升高劑量：DLT 數 ≤", "降低劑量：DLT 數 ≥",
+                              "排除劑量：DLT 數 ≥"]
     assert zh.equals(frame.set_axis(zh.index, axis=0))
 
 
@@ -141,7 +141,7 @@ def test_reason_text():
     decision = esc.BOIN(0.3, 5).next_dose(TrialData([3, 0, 0, 0, 0], [0, 0, 0, 0, 0], current=1))
     assert (decision.action, decision.dose) == ("escalate", 2)
     assert decision.reason() == "escalate: 0/3 DLTs, 0.000 <= lambda_e = 0.236"
-    assert decision.reason("zh-tw") == "升高劑量：3 位病人中 0 位發生 DLT，0.000 <= λe = 0.236"
+    assert decision.reason("zh-tw") == "升高劑量：3 位病人中 0 位發生 DLT，0.000 ≤ λe = 0.236"
 
 
 def test_tutorial_trial_path():

@@ -353,7 +353,8 @@ def test_boin_boundaries_in_table_and_rule(texts, key, lang):
     assert all(abs(float(v) - lambda_e) < 5e-4 for v in found_e)   # equal to 3 decimals
     assert all(abs(float(v) - lambda_d) < 5e-4 for v in found_d)
     # the rule's thresholds (escalate if <= lambda_e, de-escalate if > lambda_d) are the same numbers
-    assert f"<= {lambda_e:.4f}" in rule and f"> {lambda_d:.4f}" in rule
+    at_most = {"en": "<=", "zh-tw": "≤"}[lang]
+    assert f"{at_most} {lambda_e:.4f}" in rule and f"> {lambda_d:.4f}" in rule
 
 
 @pytest.mark.parametrize("lang", LANGS)
