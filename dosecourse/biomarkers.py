@@ -1,15 +1,15 @@
-"""Pharmacodynamic biomarkers in dose exploration: a plateau, the biologically optimal dose, and its estimate.
+"""Pharmacodynamic biomarkers in dose exploration: a plateau, the optimal biological dose, and its estimate.
 
 A PD biomarker (target inhibition, receptor occupancy, a pathway marker) often follows an Emax curve in dose:
 it rises and then plateaus, so doses above the plateau add exposure (and toxicity) without adding
 pharmacology.  :class:`BiomarkerModel` holds the sigmoid Emax curve (computed by
-:func:`dosecourse.pd.sigmoid_emax`); :func:`biologically_optimal_dose` is the lowest dose reaching a fraction
+:func:`dosecourse.pd.sigmoid_emax`); :func:`optimal_biological_dose` is the lowest dose reaching a fraction
 f of the maximal drug effect, in closed form for the Hill model.
 
-With a few patients at a few doses that dose is estimated with error.  :func:`simulate_bod_estimation`
+With a few patients at a few doses that dose is estimated with error.  :func:`simulate_obd_estimation`
 simulates many small trials at once (normal or log-normal noise), fits the Emax model to each by a vectorised
 profile grid search (ED50 on a grid, E0 and Emax in closed form), and reports the distribution of the
-estimated dose and how often the dose chosen from it is too low or too high; :func:`bod_tradeoff_table`
+estimated dose and how often the dose chosen from it is too low or too high; :func:`obd_tradeoff_table`
 repeats this over sample sizes and noise levels.  :func:`biomarker_roles_table` lists the integral, integrated
 and exploratory roles of biomarkers in a trial.
 
@@ -41,13 +41,13 @@ from .i18n import check_lang, t
 from .pd import concentration_for_effect, sigmoid_emax
 
 NOISE_MODELS: tuple[str, ...] = ("normal", "lognormal")
-"""Residual error models of :func:`simulate_bod_estimation`."""
+"""Residual error models of :func:`simulate_obd_estimation`."""
 
 BIOMARKER_ROLES: tuple[str, ...] = ("integral", "integrated", "exploratory")
 """Roles of a biomarker in a trial (NCI usage)."""
 
 MAX_WORK: int = 400 * _validate.MAX_TRIALS
-"""Largest work of one :func:`simulate_bod_estimation`: n_trials x grid_size x len(hill_grid) profile evaluations
+"""Largest work of one :func:`simulate_obd_estimation`: n_trials x grid_size x len(hill_grid) profile evaluations
 (the default grid at the largest number of trials), and n_trials x doses x n_per_dose values for log-normal
 noise."""
 
@@ -124,7 +124,7 @@ class BiomarkerModel:
         return sigmoid_emax(d, self.emax, self.ed50, self.hill, self.e0)
 
     def optimal_dose(self, fraction: float = 0.9) -> float | np.ndarray:
-        """The biologically optimal dose for ``fraction`` in (0, 1) (see :func:`biologically_optimal_dose`).
+        """The optimal biological dose for ``fraction`` in (0, 1) (see :func:`optimal_biological_dose`).
 
         Parameters
         ----------
@@ -136,10 +136,10 @@ class BiomarkerModel:
         float or ndarray
             The lowest dose reaching ``fraction`` of the maximal effect, in the unit of ``ed50``.
         """
-        return biologically_optimal_dose(fraction, self.ed50, self.hill)
+        return optimal_biological_dose(fraction, self.ed50, self.hill)
 
 
-def biologically_optimal_dose(fraction: float | np.ndarray, ed50: float, hill: float = 1.0) -> float | np.ndarray:
+def optimal_biological_dose(fraction: float | np.ndarray, ed50: float, hill: float = 1.0) -> float | np.ndarray:
     """Lowest dose reaching a fraction f of the maximal effect of a sigmoid Emax (Hill) curve.
 
     Parameters
@@ -179,9 +179,9 @@ def biologically_optimal_dose(fraction: float | np.ndarray, ed50: float, hill: f
 
     Examples
     --------
-    >>> round(biologically_optimal_dose(0.9, ed50=10.0), 9)
+    >>> round(optimal_biological_dose(0.9, ed50=10.0), 9)
     90.0
-    >>> round(biologically_optimal_dose(0.9, ed50=10.0, hill=2.0), 6)
+    >>> round(optimal_biological_dose(0.9, ed50=10.0, hill=2.0), 6)
     30.0
     """
     f = _fractions(fraction)
@@ -208,8 +208,8 @@ def _read_only(values: object, name: str, *, length: int | None = None, minimum:
 
 
 @dataclass(frozen=True)
-class BODSimulation:
-    """Estimates of the biologically optimal dose (BOD) from simulated trials.
+class OBDSimulation:
+    """Estimates of the optimal biological dose (OBD) from simulated trials.
 
     Parameters
     ----------
@@ -220,23 +220,23 @@ class BODSimulation:
     n_per_dose : int
         Patients per dose.
     fraction : float
-        Fraction f of Emax that defines the BOD.
+        Fraction f of Emax that defines the OBD.
     noise : str
         Residual error model, one of :data:`NOISE_MODELS`.
     noise_sd : float
         SD of the residual error (> 0).
-    true_bod : float
-        The BOD of the true model.
-    ed50_hat, hill_hat, bod_hat : ndarray, shape (n_trials,)
+    true_obd : float
+        The OBD of the true model.
+    ed50_hat, hill_hat, obd_hat : ndarray, shape (n_trials,)
         Estimates in each trial.
     at_grid_edge : ndarray of bool
         Trials whose ED50 estimate hit the end of the search grid (the data could not locate the plateau).
     candidates : ndarray
         Doses one may choose from (sorted, distinct).
     true_choice : float
-        Lowest candidate at or above the true BOD (the highest candidate when none is).
+        Lowest candidate at or above the true OBD (the highest candidate when none is).
     chosen : ndarray
-        Lowest candidate at or above each estimated BOD (the highest candidate when none is).
+        Lowest candidate at or above each estimated OBD (the highest candidate when none is).
     seed : int or None
         The seed used (None when a Generator was passed).
 
@@ -257,10 +257,10 @@ class BODSimulation:
     fraction: float
     noise: str
     noise_sd: float
-    true_bod: float
+    true_obd: float
     ed50_hat: np.ndarray
     hill_hat: np.ndarray
-    bod_hat: np.ndarray
+    obd_hat: np.ndarray
     at_grid_edge: np.ndarray
     candidates: np.ndarray
     true_choice: float
@@ -270,8 +270,8 @@ class BODSimulation:
     def __post_init__(self) -> None:
         _validate.instance(self.model, "model", BiomarkerModel)
         doses = _read_only(self.doses, "doses", minimum=0.0, strict_minimum=True)
-        bod_hat = _read_only(self.bod_hat, "bod_hat", minimum=0.0, strict_minimum=True)
-        n = _validate.n_trials(bod_hat.size, "number of trials (bod_hat)")
+        obd_hat = _read_only(self.obd_hat, "obd_hat", minimum=0.0, strict_minimum=True)
+        n = _validate.n_trials(obd_hat.size, "number of trials (obd_hat)")
         ed50_hat = _read_only(self.ed50_hat, "ed50_hat", length=n, minimum=0.0, strict_minimum=True)
         hill_hat = _read_only(self.hill_hat, "hill_hat", length=n, minimum=0.0, strict_minimum=True)
         edge = np.array(_validate.instance(self.at_grid_edge, "at_grid_edge", np.ndarray), copy=True)
@@ -293,8 +293,8 @@ class BODSimulation:
                 ("fraction", _validate.probability(self.fraction, "fraction")),
                 ("noise", _validate.one_of(self.noise, "noise", NOISE_MODELS)),
                 ("noise_sd", _validate.positive(self.noise_sd, "noise_sd")),
-                ("true_bod", _validate.positive(self.true_bod, "true_bod")),
-                ("ed50_hat", ed50_hat), ("hill_hat", hill_hat), ("bod_hat", bod_hat), ("at_grid_edge", edge),
+                ("true_obd", _validate.positive(self.true_obd, "true_obd")),
+                ("ed50_hat", ed50_hat), ("hill_hat", hill_hat), ("obd_hat", obd_hat), ("at_grid_edge", edge),
                 ("candidates", cand), ("true_choice", float(true_choice)), ("chosen", chosen),
                 ("seed", _validate.seed(self.seed))):
             object.__setattr__(self, name, value)
@@ -302,7 +302,7 @@ class BODSimulation:
     @property
     def n_trials(self) -> int:
         """Number of simulated trials."""
-        return int(self.bod_hat.size)
+        return int(self.obd_hat.size)
 
     @property
     def p_too_low(self) -> float:
@@ -325,7 +325,7 @@ class BODSimulation:
         return float(np.mean(self.at_grid_edge))
 
     def regions(self) -> dict[str, tuple[float, float]]:
-        """Ranges of the estimated BOD that lead to a chosen dose too low, right or too high.
+        """Ranges of the estimated OBD that lead to a chosen dose too low, right or too high.
 
         Returns
         -------
@@ -338,7 +338,7 @@ class BODSimulation:
         Examples
         --------
         >>> m = BiomarkerModel(e0=0.0, emax=100.0, ed50=20.0)
-        >>> sim = simulate_bod_estimation(m, [10, 30, 100, 300, 1000], 3, noise_sd=20.0, n_trials=10)
+        >>> sim = simulate_obd_estimation(m, [10, 30, 100, 300, 1000], 3, noise_sd=20.0, n_trials=10)
         >>> sim.regions()
         {'low': (0.0, 100.0), 'right': (100.0, 300.0), 'high': (300.0, inf)}
         """
@@ -349,7 +349,7 @@ class BODSimulation:
         return {"low": (0.0, edge_lo), "right": (edge_lo, self.true_choice), "high": (self.true_choice, np.inf)}
 
     def summary(self, lang: str = "en") -> pd.DataFrame:
-        """Key results with Monte Carlo standard errors: BOD percentiles and the too low / right / too high shares.
+        """Key results with Monte Carlo standard errors: OBD percentiles and the too low / right / too high shares.
 
         The standard error of a share p over T trials is sqrt(p(1 - p)/T).
 
@@ -361,22 +361,22 @@ class BODSimulation:
         Returns
         -------
         pandas.DataFrame
-            Eight rows (true BOD; median, 10th and 90th percentile of the estimated BOD; shares of chosen doses
+            Eight rows (true OBD; median, 10th and 90th percentile of the estimated OBD; shares of chosen doses
             too low, right and too high; share of fits at the grid edge) and three columns (quantity, value,
-            Monte Carlo SE, NaN for the BOD rows).
+            Monte Carlo SE, NaN for the OBD rows).
 
         Examples
         --------
         >>> m = BiomarkerModel(e0=0.0, emax=100.0, ed50=20.0)
-        >>> simulate_bod_estimation(m, [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=50).summary("zh-tw").shape
+        >>> simulate_obd_estimation(m, [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=50).summary("zh-tw").shape
         (8, 3)
         """
         lang = check_lang(lang)
-        q10, q50, q90 = np.quantile(self.bod_hat, [0.1, 0.5, 0.9])
+        q10, q50, q90 = np.quantile(self.obd_hat, [0.1, 0.5, 0.9])
         shares = (self.p_too_low, self.p_correct, self.p_too_high, self.p_grid_edge)
         se = [float(np.sqrt(p * (1 - p) / self.n_trials)) for p in shares]
-        rows = [("biomarker_true_bod", self.true_bod, np.nan), ("biomarker_median_bod", q50, np.nan),
-                ("biomarker_p10_bod", q10, np.nan), ("biomarker_p90_bod", q90, np.nan),
+        rows = [("biomarker_true_obd", self.true_obd, np.nan), ("biomarker_median_obd", q50, np.nan),
+                ("biomarker_p10_obd", q10, np.nan), ("biomarker_p90_obd", q90, np.nan),
                 ("biomarker_p_too_low", shares[0], se[0]), ("biomarker_p_correct", shares[1], se[1]),
                 ("biomarker_p_too_high", shares[2], se[2]), ("biomarker_p_grid_edge", shares[3], se[3])]
         return pd.DataFrame({t("biomarker_col_quantity", lang): [t(k, lang) for k, _, _ in rows],
@@ -418,12 +418,12 @@ def _check_work(n_trials: int, per_trial: int, what: str) -> None:
                          f"{n_trials * per_trial:,} (lower n_trials)")
 
 
-def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per_dose: int, *,
+def simulate_obd_estimation(model: BiomarkerModel, doses: Sequence[float], n_per_dose: int, *,
                             noise_sd: float, noise: str = "normal", fraction: float = 0.9,
                             n_trials: int = 2000, seed: int | np.random.Generator | None = _validate.DEFAULT_SEED,
                             hill_grid: Sequence[float] | None = None, grid_size: int = 400,
-                            candidates: Sequence[float] | None = None) -> BODSimulation:
-    """Simulate estimating the biologically optimal dose from a few patients at a few doses.
+                            candidates: Sequence[float] | None = None) -> OBDSimulation:
+    """Simulate estimating the optimal biological dose from a few patients at a few doses.
 
     Parameters
     ----------
@@ -440,7 +440,7 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
         Additive normal error, or multiplicative log-normal error with mean 1 (the biomarker must then be
         positive at every dose).
     fraction : float, default 0.9
-        Fraction f of Emax that defines the biologically optimal dose, in (0, 1).
+        Fraction f of Emax that defines the optimal biological dose, in (0, 1).
     n_trials : int, default 2000
         Simulated trials (1 to :data:`dosecourse._validate.MAX_TRIALS`, and within :data:`MAX_WORK`).
     seed : int, None or numpy.random.Generator, default 2025
@@ -455,7 +455,7 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
 
     Returns
     -------
-    BODSimulation
+    OBDSimulation
         Estimates per trial, the chosen doses and ``.summary(lang)``.
 
     Raises
@@ -482,7 +482,7 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
     restricted to fits whose Emax has the sign of the true one.  S is computed for all trials and grid points
     in one matrix product (per chunk of trials); a parabola through the grid maximum refines log ED50.  A
     maximum at the grid edge means the data did not locate the plateau; such trials are flagged.  The estimate
-    is :math:`\\hat D_f = \\widehat{ED}_{50}(f/(1-f))^{1/\\hat n}` (:func:`biologically_optimal_dose`), and the
+    is :math:`\\hat D_f = \\widehat{ED}_{50}(f/(1-f))^{1/\\hat n}` (:func:`optimal_biological_dose`), and the
     chosen dose is the lowest candidate at or above it.  This is the least-squares (maximum-likelihood for
     normal noise) fit; with log-normal noise it is unbiased for the curve's shape, not efficient.
 
@@ -493,8 +493,8 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
     Examples
     --------
     >>> m = BiomarkerModel(e0=10.0, emax=80.0, ed50=20.0)
-    >>> sim = simulate_bod_estimation(m, [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=1000, seed=7)
-    >>> round(sim.true_bod, 9), sim.true_choice, sim.seed
+    >>> sim = simulate_obd_estimation(m, [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=1000, seed=7)
+    >>> round(sim.true_obd, 9), sim.true_choice, sim.seed
     (180.0, 300.0, 7)
     >>> round(sim.p_too_low + sim.p_correct + sim.p_too_high, 12)
     1.0
@@ -545,21 +545,21 @@ def simulate_bod_estimation(model: BiomarkerModel, doses: Sequence[float], n_per
         edge[lo:lo + rows] = np.stack([e for _, _, e in fits])[pick, cols]
         hill_hat[lo:lo + rows] = hills[pick]
     ed50_hat = np.exp(log_ed50)
-    bod_hat = ed50_hat * (f / (1 - f)) ** (1 / hill_hat)
-    true_bod = float(model.optimal_dose(f))
-    idx = _lowest_reaching(cand, bod_hat)
-    true_idx = _lowest_reaching(cand, np.array([true_bod]))
-    return BODSimulation(model=model, doses=d, n_per_dose=n, fraction=f, noise=noise, noise_sd=sd, true_bod=true_bod,
-                         ed50_hat=ed50_hat, hill_hat=hill_hat, bod_hat=bod_hat, at_grid_edge=edge, candidates=cand,
+    obd_hat = ed50_hat * (f / (1 - f)) ** (1 / hill_hat)
+    true_obd = float(model.optimal_dose(f))
+    idx = _lowest_reaching(cand, obd_hat)
+    true_idx = _lowest_reaching(cand, np.array([true_obd]))
+    return OBDSimulation(model=model, doses=d, n_per_dose=n, fraction=f, noise=noise, noise_sd=sd, true_obd=true_obd,
+                         ed50_hat=ed50_hat, hill_hat=hill_hat, obd_hat=obd_hat, at_grid_edge=edge, candidates=cand,
                          true_choice=float(cand[true_idx[0]]), chosen=cand[idx], seed=used_seed)
 
 
-def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose: Sequence[int],
+def obd_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose: Sequence[int],
                        noise_sd: Sequence[float], *, lang: str = "en", noise: str = "normal", fraction: float = 0.9,
                        n_trials: int = 2000, seed: int | None = _validate.DEFAULT_SEED,
                        hill_grid: Sequence[float] | None = None, grid_size: int = 400,
                        candidates: Sequence[float] | None = None) -> pd.DataFrame:
-    """The sample-size / noise trade-off: one :func:`simulate_bod_estimation` per (n, SD) pair.
+    """The sample-size / noise trade-off: one :func:`simulate_obd_estimation` per (n, SD) pair.
 
     Parameters
     ----------
@@ -576,14 +576,14 @@ def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose
     noise : {"normal", "lognormal"}, default "normal"
         Residual error model.
     fraction : float, default 0.9
-        Fraction f of Emax that defines the biologically optimal dose.
+        Fraction f of Emax that defines the optimal biological dose.
     n_trials : int, default 2000
         Simulated trials per scenario; the trials of all scenarios together may not exceed
         :data:`dosecourse._validate.MAX_TRIALS`.
     seed : int or None, default 2025
         Seed of every scenario (None draws one fresh seed, used by all).
     hill_grid : array_like, optional
-        Hill coefficients to search over (as :func:`simulate_bod_estimation`).
+        Hill coefficients to search over (as :func:`simulate_obd_estimation`).
     grid_size : int, default 400
         Points of the log-ED50 grid.
     candidates : array_like, optional
@@ -592,13 +592,13 @@ def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose
     Returns
     -------
     pandas.DataFrame
-        One row per (n, SD): median and 10th-90th percentiles of the estimated BOD, and the shares of chosen
+        One row per (n, SD): median and 10th-90th percentiles of the estimated OBD, and the shares of chosen
         doses too low, right and too high.
 
     Raises
     ------
     ValueError, TypeError
-        On an empty or bad list of sizes or SDs, too many trials in all, or as :func:`simulate_bod_estimation`.
+        On an empty or bad list of sizes or SDs, too many trials in all, or as :func:`simulate_obd_estimation`.
 
     Notes
     -----
@@ -612,7 +612,7 @@ def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose
     Examples
     --------
     >>> m = BiomarkerModel(e0=10.0, emax=80.0, ed50=20.0)
-    >>> tab = bod_tradeoff_table(m, [10, 30, 100, 300], [3, 12], [10.0], n_trials=500)
+    >>> tab = obd_tradeoff_table(m, [10, 30, 100, 300], [3, 12], [10.0], n_trials=500)
     >>> tab.shape
     (2, 8)
     """
@@ -635,13 +635,13 @@ def bod_tradeoff_table(model: BiomarkerModel, doses: Sequence[float], n_per_dose
     rows = []
     for n in sizes.tolist():
         for sd in sds.tolist():
-            sim = simulate_bod_estimation(model, doses, n, noise_sd=sd, noise=noise, fraction=fraction,
+            sim = simulate_obd_estimation(model, doses, n, noise_sd=sd, noise=noise, fraction=fraction,
                                           n_trials=trials, seed=seed, hill_grid=hill_grid, grid_size=grid_size,
                                           candidates=candidates)
-            q10, q50, q90 = np.quantile(sim.bod_hat, [0.1, 0.5, 0.9])
+            q10, q50, q90 = np.quantile(sim.obd_hat, [0.1, 0.5, 0.9])
             rows.append((sim.n_per_dose, sim.noise_sd, q50, q10, q90, sim.p_too_low, sim.p_correct, sim.p_too_high))
-    keys = ("biomarker_col_n", "biomarker_col_sd", "biomarker_median_bod", "biomarker_p10_bod",
-            "biomarker_p90_bod", "biomarker_p_too_low", "biomarker_p_correct", "biomarker_p_too_high")
+    keys = ("biomarker_col_n", "biomarker_col_sd", "biomarker_median_obd", "biomarker_p10_obd",
+            "biomarker_p90_obd", "biomarker_p_too_low", "biomarker_p_correct", "biomarker_p_too_high")
     return pd.DataFrame(rows, columns=[t(k, lang) for k in keys])
 
 

@@ -132,8 +132,8 @@ def _m():
     return biomarkers.BiomarkerModel(e0=0.0, emax=100.0, ed50=20.0)
 
 
-def _bod():
-    return biomarkers.simulate_bod_estimation(_m(), [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=20,
+def _obd():
+    return biomarkers.simulate_obd_estimation(_m(), [10, 30, 100, 300], 3, noise_sd=10.0, n_trials=20,
                                               grid_size=50)
 
 
@@ -537,15 +537,15 @@ VALID: dict[str, Call] = {
         lambda: (biomarkers.BiomarkerModel, dict(e0=1.0, emax=100.0, ed50=20.0, hill=1.0)),
     "dosecourse.biomarkers.BiomarkerModel.response": lambda: (_m().response, dict(dose=[20.0, 180.0])),
     "dosecourse.biomarkers.BiomarkerModel.optimal_dose": lambda: (_m().optimal_dose, dict(fraction=0.9)),
-    "dosecourse.biomarkers.biologically_optimal_dose":
-        lambda: (biomarkers.biologically_optimal_dose, dict(fraction=0.9, ed50=10.0, hill=1.0)),
-    "dosecourse.biomarkers.BODSimulation": lambda: (biomarkers.BODSimulation, fields_of(_bod())),
-    "dosecourse.biomarkers.BODSimulation.regions": lambda: (_bod().regions, {}),
-    "dosecourse.biomarkers.BODSimulation.summary": lambda: (_bod().summary, dict(lang="en")),
-    "dosecourse.biomarkers.simulate_bod_estimation": lambda: (biomarkers.simulate_bod_estimation, dict(
+    "dosecourse.biomarkers.optimal_biological_dose":
+        lambda: (biomarkers.optimal_biological_dose, dict(fraction=0.9, ed50=10.0, hill=1.0)),
+    "dosecourse.biomarkers.OBDSimulation": lambda: (biomarkers.OBDSimulation, fields_of(_obd())),
+    "dosecourse.biomarkers.OBDSimulation.regions": lambda: (_obd().regions, {}),
+    "dosecourse.biomarkers.OBDSimulation.summary": lambda: (_obd().summary, dict(lang="en")),
+    "dosecourse.biomarkers.simulate_obd_estimation": lambda: (biomarkers.simulate_obd_estimation, dict(
         model=_m(), doses=[10.0, 30.0, 100.0, 300.0], n_per_dose=3, noise_sd=10.0, noise="normal", fraction=0.9,
         n_trials=20, seed=1, hill_grid=[0.5, 1.0, 2.0], grid_size=50, candidates=[10.0, 30.0, 100.0, 300.0])),
-    "dosecourse.biomarkers.bod_tradeoff_table": lambda: (biomarkers.bod_tradeoff_table, dict(
+    "dosecourse.biomarkers.obd_tradeoff_table": lambda: (biomarkers.obd_tradeoff_table, dict(
         model=_m(), doses=[10.0, 30.0, 100.0, 300.0], n_per_dose=[3, 6], noise_sd=[10.0], lang="en", noise="normal",
         fraction=0.9, n_trials=20, seed=1, hill_grid=None, grid_size=50, candidates=None)),
     "dosecourse.biomarkers.biomarker_roles_table": lambda: (biomarkers.biomarker_roles_table, dict(lang="en")),
@@ -1228,7 +1228,7 @@ PROB = re.compile(r"^(target|target_tox|target_eff|p|q|p_.*|true_tox|true_eff|tr
 
 NEGATIVE_OK = {"e0", "rho", "intercept", "emax", "worst", "best", "threshold", "beta_mean", "interaction",
                "t", "time", "mean_cui", "cui_lower", "cui_upper", "values", "utilities",
-               "contributions", "attribute_values", "breakpoints", "true_bod", "ed50_hat", "hill_hat",
+               "contributions", "attribute_values", "breakpoints", "true_obd", "ed50_hat", "hill_hat",
                # Parts III-IV: effects, z-values, log-scale and signed model quantities
                "effects", "z_futility", "critical", "true_means", "placebo_effect", "max_effect", "prior_mean",
                "theta", "strengths", "true_slope", "true_log_hr", "disease_on_cl", "disease_on_response",

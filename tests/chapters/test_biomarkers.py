@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from matplotlib import pyplot as plt
 
-from dosecourse.biomarkers import BiomarkerModel, simulate_bod_estimation
+from dosecourse.biomarkers import BiomarkerModel, simulate_obd_estimation
 from dosecourse.chapters import biomarkers as chapter
 from dosecourse.chapters import widgets
 from dosecourse.i18n import LANGS, t
@@ -24,9 +24,9 @@ N = chapter.numbers()
 def test_closed_form_numbers_by_hand():
     # ED90 = 20 x 0.9/0.1 = 180 mg (Hill 1); 20 x sqrt(9) = 60 mg (Hill 2); ED95 = 20 x 19 = 380 mg.
     assert N["bm_ed50"] == 20.0
-    assert N["bm_bod"] == pytest.approx(180.0, abs=1e-9) and N["bm_bod_ratio"] == pytest.approx(9.0, abs=1e-12)
-    assert N["bm_bod_steep"] == pytest.approx(60.0, abs=1e-9) and N["bm_bod_steep_ratio"] == pytest.approx(3.0)
-    assert N["bm_ex1_steep_bod"] == N["bm_bod_steep"]
+    assert N["bm_obd"] == pytest.approx(180.0, abs=1e-9) and N["bm_obd_ratio"] == pytest.approx(9.0, abs=1e-12)
+    assert N["bm_obd_steep"] == pytest.approx(60.0, abs=1e-9) and N["bm_obd_steep_ratio"] == pytest.approx(3.0)
+    assert N["bm_ex1_steep_obd"] == N["bm_obd_steep"]
     assert N["bm_ex1_ed95"] == pytest.approx(380.0, abs=1e-9)
     # E(D) = 100 D / (20 + D): 100 -> 83.33%, 300 -> 93.75%, 1000 -> 98.04%; 300 -> 1000 mg adds 4.29 points.
     assert N["bm_inh_100"] == pytest.approx(250 / 3, abs=1e-9) and N["bm_inh_300"] == pytest.approx(93.75, abs=1e-9)
@@ -37,7 +37,7 @@ def test_closed_form_numbers_by_hand():
 def test_simulation_settings_and_exact_identities():
     small, large = chapter.simulate(3), chapter.simulate(12)
     assert (N["bm_n_small"], N["bm_n_large"], N["bm_sd"], N["bm_trials"], N["bm_seed"]) == (3, 12, 20.0, 2000, 2025)
-    assert small.true_choice == 300.0 and small.true_bod == pytest.approx(180.0, abs=1e-9)
+    assert small.true_choice == 300.0 and small.true_obd == pytest.approx(180.0, abs=1e-9)
     assert tuple(small.candidates) == chapter.DOSE_LEVELS
     for sim in (small, large):
         assert sim.p_too_low + sim.p_correct + sim.p_too_high == pytest.approx(1.0, abs=1e-12)
@@ -77,8 +77,8 @@ def _independent_shares(n: int, sd: float, trials: int, seed: int) -> tuple[floa
         cov = hc @ (y - y.mean())
         # RSS = sum (y - ybar)^2 - cov^2/hh; restrict to a positive Emax (slope cov/hh > 0).
         gain = np.where(cov > 0, cov ** 2 / hh, -np.inf)
-        bod = 9 * np.exp(log_ed50[np.argmax(gain)]) if np.isfinite(gain.max()) else np.inf
-        chosen[i] = cand[min(np.searchsorted(cand, bod), cand.size - 1)]
+        obd = 9 * np.exp(log_ed50[np.argmax(gain)]) if np.isfinite(gain.max()) else np.inf
+        chosen[i] = cand[min(np.searchsorted(cand, obd), cand.size - 1)]
     return float(np.mean(chosen < 300)), float(np.mean(chosen == 300)), float(np.mean(chosen > 300))
 
 
@@ -147,7 +147,7 @@ def test_estimate_figure_panels_and_shares(lang):
 
 def test_estimate_figure_top_choice_and_errors():
     # When the true choice is the highest candidate, nothing can be too high: two regions only.
-    sim = simulate_bod_estimation(BiomarkerModel(0.0, 100.0, 50.0), [10, 30, 100, 300], 3, noise_sd=10.0,
+    sim = simulate_obd_estimation(BiomarkerModel(0.0, 100.0, 50.0), [10, 30, 100, 300], 3, noise_sd=10.0,
                                   n_trials=200)
     assert sim.true_choice == 300.0
     fig = chapter.estimate_figure(sim, "en")
@@ -155,7 +155,7 @@ def test_estimate_figure_top_choice_and_errors():
     plt.close(fig)
     with pytest.raises(ValueError, match="number of simulations"):
         chapter.estimate_figure([])
-    with pytest.raises(TypeError, match="BODSimulation"):
+    with pytest.raises(TypeError, match="OBDSimulation"):
         chapter.estimate_figure([object()])
 
 
