@@ -193,7 +193,7 @@ VALID: dict[str, Call] = {
         accrual_per_month=3.0, dlt_window_months=1.0, accrual="uniform", response_rule="dose_or_below",
         backfill=True, stay_1_of_3=False, phi1=0.15, phi2=0.35, cutoff_eli=0.95)),
     "dosecourse.escalation.bfboin.BFBOIN.backfill_doses":
-        lambda: (esc.BFBOIN(0.25, 3).backfill_doses, dict(data=_bfboin_data(), n_enrolled=[3, 3, 3])),
+        lambda: (esc.BFBOIN(0.25, 3).backfill_doses, dict(data=_bfboin_data(), n_enrolled=[3, 3, 3], current=3)),
     "dosecourse.escalation.bfboin.weibull_dlt_times": lambda: (esc.weibull_dlt_times,
                                                                dict(true_tox=[0.3], window=1.0)),
     "dosecourse.escalation.boin.boin_boundaries": lambda: (esc.boin_boundaries,

@@ -213,22 +213,30 @@ def test_backfill_doses():
     assert open_doses(y, 1, [1, 0, 0, 0, 0]) == []  # nothing below dose 1
     assert open_doses(y, 3, [1, 0, 0, 0, 0], n_enrolled=[12, 3, 3, 0, 0]) == [2]
     # dose 2 at 2/3 is unsafe, also pooled with dose 3 (2/6): it and every dose above close
-    # (one patient of dose 4's cohort assessed, 0 DLTs: backfill_doses cannot take a current dose without
-    # assessed patients, see the xfail test below; dose 4 is not a candidate and pooling dose 3 with it
+    # (one patient of dose 4's cohort assessed, 0 DLTs; dose 4 is not a candidate and pooling dose 3 with it
     # leaves dose 3 safe, so the answers are those of the state without that patient)
     assert open_doses([0, 2, 0, 0, 0], 4, [1, 1, 1, 0, 0], n=[3, 3, 3, 1, 0]) == [1]
     # 1/3 at dose 2 is unsafe alone but safe pooled with dose 3 (1/6)
     assert open_doses([0, 1, 0, 0, 0], 4, [1, 1, 1, 0, 0], n=[3, 3, 3, 1, 0]) == [1, 2, 3]
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "package bug: backfill_doses takes TrialData, which refuses a current dose without patients, so the state "
-    "right after escalating (the new cohort's DLT windows all open, none assessed) cannot be given"))
 def test_backfill_doses_while_no_patient_of_the_current_dose_is_assessed():
-    # escalated to dose 3, its first cohort still in the DLT window; a response at dose 1 opens doses 1 and 2
-    # (the simulator's own rule, BFBOIN._open, says [1, 2] for these data)
-    data = TrialData([3, 3, 0, 0, 0], [0] * 5, current=3, responses=[1, 0, 0, 0, 0])
-    assert BFBOIN(0.25, 5).backfill_doses(data, n_enrolled=[3, 3, 3, 0, 0]) == [1, 2]
+    # escalated to dose 3, its first cohort still in the DLT window: TrialData's current dose must have assessed
+    # patients, so the data say dose 2 (escalated from) and ``current`` says 3
+    data = TrialData([3, 3, 0, 0, 0], [0] * 5, current=2, responses=[1, 0, 0, 0, 0])
+    design = BFBOIN(0.25, 5)
+    # a response at dose 1 opens doses 1 and 2 below the escalation cohort's dose 3 (the simulator's rule says so)
+    opened = design.backfill_doses(data, n_enrolled=[3, 3, 3, 0, 0], current=3)
+    assert opened == [1, 2]
+    rule = design._open(data.n[None], data.y[None], np.array([2]), (data.responses > 0)[None],
+                        np.array([[3, 3, 3, 0, 0]]))[0]
+    assert opened == [int(d) + 1 for d in np.flatnonzero(rule)]
+    # with the cohort still at dose 2 only dose 1 lies below it
+    assert design.backfill_doses(data, n_enrolled=[3, 3, 3, 0, 0]) == [1]
+    with pytest.raises(ValueError, match="current"):
+        design.backfill_doses(data, current=6)
+    with pytest.raises(ValueError, match="current"):
+        design.backfill_doses(TrialData([0] * 5, [0] * 5, responses=[0] * 5))  # no dose given at all
 
 
 def test_weibull_dlt_times():
@@ -311,9 +319,11 @@ def test_backfill_doses_properties(rows, current, extra_dlt_dose):
     n = np.array([a for a, _, _ in rows])
     y = np.minimum([b for _, b, _ in rows], n)
     r = np.minimum([c for _, _, c in rows], n)
-    # backfill_doses needs assessed patients at the current dose (see the xfail test above)
-    assume(n[current - 1] > 0)
-    open_ = design.backfill_doses(TrialData(n, y, current=current, responses=r))
+    # the escalation cohort's dose by ``current`` (it may have no assessed patient yet); the data's own current
+    # dose is any treated dose, as TrialData requires one
+    treated = np.flatnonzero(n > 0)
+    data_current = int(treated[-1]) + 1 if treated.size else 0
+    open_ = design.backfill_doses(TrialData(n, y, current=data_current, responses=r), current=current)
     b = design._bounds
     for j in open_:
         assert j < current and r[:j].sum() > 0 and n[j - 1] < design.n_cap_backfill
@@ -323,4 +333,5 @@ def test_backfill_doses_properties(rows, current, extra_dlt_dose):
     if y[extra_dlt_dose] < n[extra_dlt_dose]:
         more = y.copy()
         more[extra_dlt_dose] += 1
-        assert set(design.backfill_doses(TrialData(n, more, current=current, responses=r))) <= set(open_)
+        assert set(design.backfill_doses(TrialData(n, more, current=data_current, responses=r),
+                                         current=current)) <= set(open_)

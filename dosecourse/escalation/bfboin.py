@@ -324,7 +324,7 @@ class BFBOIN(Design):
         return int(select_mtd_many(self.target, data.n[None], data.y[None], self._boin.cutoff_eli,
                                    pseudo_count=self._boin.pseudo_count)[0])
 
-    def backfill_doses(self, data: TrialData, n_enrolled=None) -> list[int]:
+    def backfill_doses(self, data: TrialData, n_enrolled=None, current: int | None = None) -> list[int]:
         """Doses open to backfilling now; the next backfill patient goes to the highest.
 
         Parameters
@@ -335,6 +335,10 @@ class BFBOIN(Design):
             the escalation cohort in its DLT window (only lower doses can be backfilled).
         n_enrolled : sequence of int, optional
             Patients enrolled per dose including those still in their window (for the cap); default ``data.n``.
+        current : int, optional
+            Dose (1..K) of the escalation cohort in its DLT window, in place of ``data.current``: give it right
+            after an escalation, while none of the new cohort is assessed (a :class:`TrialData` current dose must
+            have assessed patients, so ``data.current`` is then the dose escalated from).
 
         Returns
         -------
@@ -344,7 +348,8 @@ class BFBOIN(Design):
         Raises
         ------
         ValueError, TypeError
-            On data without responses or without a current dose, or ``n_enrolled`` below ``data.n``.
+            On data without responses or without a current dose, ``n_enrolled`` below ``data.n``, or ``current``
+            outside 1..K.
 
         Examples
         --------
@@ -358,12 +363,17 @@ class BFBOIN(Design):
         _validate.instance(data, "data", TrialData)
         if data.n_doses != k:
             raise ValueError(f"data has {data.n_doses} doses but the design has {k}")
-        if data.responses is None or data.current == NO_DOSE:
-            raise ValueError("data must give responses per dose and the current dose (the escalation cohort's)")
+        if current is not None:
+            current = _validate.integer(current, "current", minimum=1, maximum=k)
+        elif data.current != NO_DOSE:
+            current = data.current
+        if data.responses is None or current is None:
+            raise ValueError("data must give responses per dose, and data or current the dose of the escalation "
+                             "cohort")
         enrolled = data.n if n_enrolled is None else _validate.whole_array(n_enrolled, "n_enrolled", length=k)
         if np.any(enrolled < data.n):
             raise ValueError("n_enrolled cannot be below n (assessed patients) at any dose")
-        open_ = self._open(data.n[None], data.y[None], np.array([data.current - 1]), (data.responses > 0)[None],
+        open_ = self._open(data.n[None], data.y[None], np.array([current - 1]), (data.responses > 0)[None],
                            enrolled[None])[0]
         return [int(d) + 1 for d in np.flatnonzero(open_)]
 
