@@ -461,10 +461,11 @@ def td_figure(shape: str = "emax", n: int = N_PLAN, lang: str = "en") -> Figure:
         ax.text(true, 0.97, t("cad_true_td", lang, td=f"{true:.2f}"), transform=ax.get_xaxis_transform(),
                 rotation=90, ha="right", va="top", color=style.VERMILLION, fontsize=style.SMALL_SIZE)
     q = sim.quantiles((0.1, 0.5, 0.9))
-    ax.text(0.99, 0.97, t("cad_td_summary", lang, power=f"{100 * sim.power:.1f}",
-                          reached=f"{100 * sim.reached:.1f}", med=f"{q[0 + 1]:.2f}", lo=f"{q[0]:.2f}",
-                          hi=f"{q[2]:.2f}"),
-            transform=ax.transAxes, ha="right", va="top", fontsize=style.SMALL_SIZE,
+    right = true is None or true < bins[-1] / 2  # the summary on the side away from the true TD's label
+    ax.text(0.99 if right else 0.01, 0.97, t("cad_td_summary", lang, power=f"{100 * sim.power:.1f}",
+                                             reached=f"{100 * sim.reached:.1f}", med=f"{q[0 + 1]:.2f}",
+                                             lo=f"{q[0]:.2f}", hi=f"{q[2]:.2f}"),
+            transform=ax.transAxes, ha="right" if right else "left", va="top", fontsize=style.SMALL_SIZE,
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": style.GREY_LIGHT})
     ax.set_xticks(DOSES)
     ax.set_xlim(0, bins[-1])
