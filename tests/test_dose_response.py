@@ -923,16 +923,17 @@ def test_sigemax_newton_is_never_worse_than_the_compass_search_and_stops_at_a_st
     r_new, r_old = prof.rss(newton), prof.rss(compass)
     assert np.all(r_new <= r_old + 1e-12 * (1 + r_old))
     # first-order conditions in (log ED50, h): zero gradient, or a bound with the gradient pointing outwards
-    lo, hi = np.log(bnds[0]), bnds[1]
+    lower = np.array([math.log(bnds[0, 0]), bnds[1, 0]])  # (log ED50, h)
+    upper = np.array([math.log(bnds[0, 1]), bnds[1, 1]])
     p = np.column_stack([np.log(newton[:, 0]), newton[:, 1]])
     log_dose = np.log(np.where(prof.doses > 0, prof.doses, np.nan))
     log_dose[prof.doses == 0] = -np.inf
     _, g, H = dr._sigemax_terms(prof, log_dose, p[:, 0], p[:, 1], np.arange(p.shape[0]))
-    at_lower = np.isclose(p, np.array([lo[0], hi[0]]), rtol=0, atol=1e-9) & (g > 0)
-    at_upper = np.isclose(p, np.array([lo[1], hi[1]]), rtol=0, atol=1e-9) & (g < 0)
+    at_lower = np.isclose(p, lower, rtol=0, atol=1e-9) & (g > 0)
+    at_upper = np.isclose(p, upper, rtol=0, atol=1e-9) & (g < 0)
     free = ~(at_lower | at_upper)
     curvature = np.sqrt(np.abs(H[:, [0, 1], [0, 1]])) + 1e-300
-    assert np.mean(np.all(np.abs(np.where(free, g, 0.0)) / curvature <= 1e-5, axis=1)) >= 0.995
+    assert np.all(np.abs(np.where(free, g, 0.0)) / curvature <= 1e-5)  # every replicate (observed)
 
 
 # ============================================================================================================
