@@ -933,7 +933,7 @@ def test_sigemax_newton_is_never_worse_than_the_compass_search_and_stops_at_a_st
     at_upper = np.isclose(p, upper, rtol=0, atol=1e-9) & (g < 0)
     free = ~(at_lower | at_upper)
     curvature = np.sqrt(np.abs(H[:, [0, 1], [0, 1]])) + 1e-300
-    assert np.all(np.abs(np.where(free, g, 0.0)) / curvature <= 1e-5)  # every replicate (observed)
+    assert np.all(np.abs(np.where(free, g, 0.0)) / curvature <= 1e-5)  # every replicate
 
 
 # ============================================================================================================
