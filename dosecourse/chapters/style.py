@@ -100,14 +100,14 @@ def cjk_font_name() -> str:
     return font_manager.FontProperties(fname=path).get_name()
 
 
-@lru_cache(maxsize=1)
-def _drawable() -> frozenset[int]:
-    """Code points that DejaVu Sans or Noto Sans TC can draw."""
+@lru_cache(maxsize=2)
+def _drawable(with_cjk: bool = True) -> frozenset[int]:
+    """Code points that DejaVu Sans or Noto Sans TC can draw (DejaVu Sans alone with ``with_cjk=False``)."""
     from matplotlib.ft2font import FT2Font
 
     latin = font_manager.findfont(font_manager.FontProperties(family=_LATIN_FONTS[0]), fallback_to_default=False)
     points: set[int] = set()
-    for path in (latin, _cjk_font_path()):
+    for path in (latin, _cjk_font_path()) if with_cjk else (latin,):
         points.update(FT2Font(path).get_charmap())
     return frozenset(points)
 
@@ -156,6 +156,9 @@ def rc(lang: str = "en") -> dict[str, Any]:
 def missing_glyphs(fig: Figure) -> list[str]:
     """Characters in ``fig``'s text that neither course font can draw (mathtext between ``$`` is skipped).
 
+    A text with mathtext in it is typeset whole by the mathtext fonts, which have no fallback to the Chinese
+    font: in such a text every character outside the ``$`` pairs must be one DejaVu Sans can draw.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -171,12 +174,15 @@ def missing_glyphs(fig: Figure) -> list[str]:
     >>> fig = plt.figure(); _ = fig.text(0.5, 0.5, "劑量 dose ᚠ")
     >>> missing_glyphs(fig)
     ['ᚠ']
+    >>> _ = fig.text(0.5, 0.2, "$K_D$ 教學")
+    >>> missing_glyphs(fig)
+    ['ᚠ', '學', '教']
     >>> plt.close(fig)
     """
-    drawable = _drawable()
     found = set()
     for text in _texts(fig):
         plain = _MATH.sub("", text)
+        drawable = _drawable(with_cjk=plain == text)
         found.update(ch for ch in plain if not ch.isspace() and ord(ch) not in drawable)
     return sorted(found)
 
@@ -250,7 +256,7 @@ def course_figure(func: F) -> F:
         if bad:
             plt.close(fig)
             raise ValueError(f"{func.__qualname__}: no course font can draw {bad}; use characters of DejaVu Sans "
-                             f"or Noto Sans TC")
+                             f"or Noto Sans TC (only DejaVu Sans in a text with $...$ mathtext)")
         if _LIVE.get() and _DEPTH.get() == 0:  # the finished figure (not one a course figure builds on)
             _fixed_layout(fig, (func.__module__, func.__qualname__, lang))
         return fig
