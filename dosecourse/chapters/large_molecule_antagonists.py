@@ -458,7 +458,9 @@ def course_figure(dose: float = DEFAULT_DOSE, tau: float = DEFAULT_INTERVAL, lan
     ax_o.plot(c.trough_times, 100 * c.trough_occupancy, "v", color=style.VERMILLION, ms=6, zorder=5,
               label=t("lma_trough_label", lang))
     ax_o.annotate(t("lma_trough_note", lang, ro=f"{100 * c.last_trough:.1f}"),
-                  xy=(c.trough_times[-1], 100 * c.last_trough), xytext=(-6, -16), textcoords="offset points",
+                  xy=(c.trough_times[-1], 100 * c.last_trough),
+                  xytext=(-6, -16) if c.last_trough > 0.15 else (-6, 40),  # near the axis: above the curve
+                  textcoords="offset points",
                   ha="right", color=style.VERMILLION, fontsize=style.SMALL_SIZE)
     ax_o.axhline(95.0, color=style.VERMILLION, lw=0.9, ls="--")
     ax_o.set_ylim(0, 105)
