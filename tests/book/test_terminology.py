@@ -46,8 +46,11 @@ RULES: tuple[tuple[str, str, str], ...] = (
 )
 """The terminology rules, checked on every Chinese page, label and glossary entry."""
 
-UNSEEN_SOURCES = re.compile(r"founding text|course's summary|trilogy-overview|奠基文字|基礎文本|本課程對三部曲的摘要")
-"""References to texts the reader cannot see (the course's own source notes)."""
+UNSEEN_SOURCES = re.compile(
+    r"founding text|course's summary|trilogy-overview|facts\.md|shared/(?:source|notes)|/work/notes"
+    r"|奠基文字|基礎文本|本課程對三部曲的摘要"
+)
+"""References to texts the reader cannot see (the course's own source notes, or a session's working files)."""
 
 
 def _zh_page_texts() -> list[tuple[str, str]]:
@@ -119,6 +122,14 @@ def test_no_page_points_to_texts_the_reader_cannot_see(lang):
         text = path.read_text(encoding="utf-8")
         found += [f"{lang}/{page}: {m.group(0)}" for m in UNSEEN_SOURCES.finditer(text)]
     assert not found, found
+
+
+def test_the_bibliography_points_only_to_primary_sources():
+    """Entries and their provenance comments name the primary record, never the course's own notes."""
+    text = (BOOK / "references.bib").read_text(encoding="utf-8")
+    found = [f"line {text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}" for m in UNSEEN_SOURCES.finditer(text)]
+    assert not found, found
+    assert UNSEEN_SOURCES.search("% identifiers from the course's founding text")
 
 
 EN_RULES: tuple[tuple[str, str, str], ...] = (

@@ -2,7 +2,7 @@
 or a closed form, the figures and the widget.
 
 Sources of the expected numbers:
-* Teaching TMDD values of Dua et al. 2015 (facts.md): K_D = koff/kon = 169/30.2 = 5.596 nM,
+* Teaching TMDD values of Dua et al. 2015 (references.bib: dua2015tmdd): K_D = koff/kon = 169/30.2 = 5.596 nM,
   K_SS = (169 + 0.17)/30.2 = 5.602 nM, ksyn = 17.3 x 0.00657 = 0.1137 nM/day.
 * Simple binding RO = C/(C + K_D): C = K_D RO/(1 - RO), so 90%, 95%, 99% need 9, 19 and 99 K_D (Muller & Brennan
   2009); 99 K_D / 19 K_D = 5.21.
