@@ -4,7 +4,8 @@
 * occupancy(concentration_for_occupancy(x)) == x, with and without target; the target-depletion quadratic tends
   to simple binding as total target -> 0 (Muller & Brennan, Clin Pharmacol Ther 2009;85:247).
 * TMDD (Mager & Jusko 2001; Gibiansky et al. 2008): the QSS and QE approximations follow the full model for the
-  teaching parameter set of Dua et al. 2015 (CPT Pharmacometrics Syst Pharmacol; book/references.bib dua2015tmdd), and TMDD with almost no target is linear PK.
+  teaching parameter set of Dua et al. 2015 (references.bib: dua2015tmdd), and TMDD with almost no target is
+  linear PK.
 """
 
 import numpy as np
